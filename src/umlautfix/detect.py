@@ -1,27 +1,78 @@
 """Stage 1, detect: bytes to text.
 
-Evidence, strongest first: a byte-order mark; a declared charset (XML
-declaration, HTML meta) that the bytes honour and that reads as German; strict
-UTF-8; UTF-16/32 without a BOM; UTF-8 with runs of single-byte text pasted in;
-otherwise the German 8-bit code pages (and chardet's candidates) ranked by the
-German profile. Binary data is refused, never "decoded".
+Evidence, strongest first:
+
+1. a byte-order mark (utf-8-sig, utf-16/32 LE/BE);
+2. a declared charset (XML declaration, HTML meta) — trusted only when the bytes
+   decode under it and no other reading is more German, since wrong
+   declarations are common;
+3. strict UTF-8 (the fast path for most input);
+4. UTF-16/32 without a BOM (NUL bytes in a regular pattern; this is checked
+   before 3 when NUL bytes occur, because ASCII in UTF-16 is also valid UTF-8);
+5. UTF-8 with runs of single-byte text (a UTF-8 file with cp1252 lines pasted
+   in), each such line decoded by the code page that reads most German;
+6. the German 8-bit code pages ranked by the German profile
+   (`umlautfix.profile.cost`); when none of them reads as German, chardet's
+   candidates and its ranking decide (text in another language).
+
+Binary data is refused with `BinaryInputError`, never "decoded", unless the
+caller forces it with `allow_binary=True`.
+
+`decode` never drops a byte silently: the detected encoding is chosen among
+those that decode every byte, and where that cannot hold (a UTF-8 character cut
+off at the end, a broken UTF-16 file) each undecodable byte becomes U+FFFD and
+an `UndecodableBytesWarning` says how many and where (or, with
+`errors="strict"`, a UnicodeDecodeError is raised).
 """
 
 from __future__ import annotations
 
 import codecs
+import math
 import re
+import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
 import chardet
 
-from .charmaps import GERMAN_8BIT
 from .profile import cost
 
-SAMPLE_BYTES = 64 * 1024
+SAMPLE_BYTES = 64 * 1024  # what IncrementalDetector and the CLI read before deciding
+CONTEXT_BYTES = 32  # ASCII context kept on each side of a high-byte run in the ranking sample
+RANKING_BUDGET = 24 * 1024  # bytes of high-byte runs with context that the ranking reads
+
+# The German 8-bit code pages, in the order that breaks ties between code pages
+# that decode the bytes to the same text: a variant is named only when the
+# bytes where it differs from its base occur. latin-1 before cp1252 (cp1252 adds
+# 0x80-0x9F) and iso-8859-15 (replaces eight symbols); cp1252 before cp1250 (they
+# share the German letters, quotes and dashes; German Windows is cp1252); cp850
+# before cp437 (they share the German letters; cp850 is German DOS's code page,
+# cp437 keeps box and Greek glyphs where cp850 has Latin-1 letters).
+GERMAN_SINGLE_BYTE: tuple[str, ...] = (
+    "latin-1",
+    "cp1252",
+    "iso-8859-15",
+    "cp1250",
+    "cp850",
+    "cp437",
+    "mac-roman",
+)
+
+# Per non-ASCII character, a reading above this does not read as German
+# (clean German costs about 2-3 per umlaut, ß or quote; mojibake 6 and more).
+GERMAN_COST_PER_CHAR = 4.5
+# Confidence: how much less likely a reading gets per nat of German cost (see
+# `_confidence`); fitted in benchmarks/detect_bench.py. A valid-UTF-8 input that
+# reads more German in a code page by UTF8_DOUBT_MARGIN nats gets a low confidence.
+COST_SCALE = 1.0
+UTF8_DOUBT_MARGIN = 6.0
+MAX_GUESS_CONFIDENCE = 0.99
+NOT_GERMAN_CONFIDENCE_CAP = 0.8  # chardet's fallback: not measured to 99 %
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE, whose BOM is its prefix
     (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"),
@@ -30,220 +81,595 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 _BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "PNG image"),
     (b"\xff\xd8\xff", "JPEG image"),
-    (b"GIF8", "GIF image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"II*\x00", "TIFF image"),
+    (b"MM\x00*", "TIFF image"),
+    (b"\x00\x00\x01\x00", "ICO image"),
     (b"%PDF-", "PDF document"),
-    (b"PK\x03\x04", "ZIP archive"),
+    (b"PK\x03\x04", "ZIP archive (or docx/xlsx/odt/jar)"),
+    (b"PK\x05\x06", "empty ZIP archive"),
     (b"\x1f\x8b", "gzip data"),
-    (b"\x7fELF", "ELF executable"),
     (b"BZh", "bzip2 data"),
     (b"\xfd7zXZ\x00", "xz data"),
+    (b"(\xb5/\xfd", "zstd data"),
+    (b"7z\xbc\xaf'\x1c", "7-Zip archive"),
+    (b"Rar!\x1a\x07", "RAR archive"),
+    (b"\x7fELF", "ELF executable"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "OLE document (doc/xls)"),
+    (b"SQLite format 3\x00", "SQLite database"),
+    (b"OggS", "Ogg media"),
+    (b"fLaC", "FLAC audio"),
+    (b"ID3", "MP3 audio"),
+    (b"\x1aE\xdf\xa3", "Matroska/WebM video"),
+    (b"wOFF", "WOFF font"),
+    (b"\x00asm", "WebAssembly module"),
 )
+_RIFF_KINDS: dict[bytes, str] = {b"WEBP": "WebP image", b"WAVE": "WAV audio", b"AVI ": "AVI video"}
+# C0 controls that text never uses (not tab, newline, vertical tab, form feed, CR, ESC).
+_BINARY_CONTROLS = re.compile(rb"[\x01-\x08\x0e-\x1a\x1c-\x1f]")
+BINARY_CONTROL_SHARE = 0.05
+
 _DECLARED = re.compile(
     rb"""<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']"""
-    rb"""|<meta[^>]{0,200}?charset\s*=\s*["']?([A-Za-z0-9._:-]{1,40})""",
+    rb"""|<meta[^>]{0,300}?charset\s*=\s*["']?([A-Za-z0-9._:-]{1,40})""",
     re.IGNORECASE,
 )
-_HIGH_BYTES = re.compile(rb"[\x80-\xff]+")
+_HIGH_RUN = re.compile(rb"[\x80-\xff]+")
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
 
 
 class BinaryInputError(ValueError):
     """The input is binary data (NUL bytes, an image or archive signature), not text."""
 
 
+class UndecodableBytesWarning(UserWarning):
+    """Some bytes could not be decoded and were replaced by U+FFFD (see `decode`)."""
+
+
 @dataclass(frozen=True)
 class Detection:
-    """The encoding of some bytes (a Python codec name), how sure, and why."""
+    """The encoding of some bytes (a Python codec name), how sure, and why.
+
+    `confidence` is calibrated: among answers of 0.9 or more, at least 99 % decode
+    to the original text (measured in benchmarks/detect_bench.py). When `mixed`
+    is true the bytes are UTF-8 with lines in the single-byte code page
+    `single_byte`: decode them with `decode` / `decode_mixed`, not the codec.
+    """
 
     encoding: str
     confidence: float
     evidence: list[str] = field(default_factory=list)
-    mixed: bool = False  # UTF-8 with single-byte runs: decode with `decode`, not the codec
+    mixed: bool = False
+    single_byte: str | None = None
+
+
+# --------------------------------------------------------------------------- binary
 
 
 def check_binary(data: bytes) -> None:
-    """Raise BinaryInputError when `data` is not text."""
+    """Raise BinaryInputError when `data` is not text (a file signature, NUL bytes
+    outside a UTF-16/32 pattern, or many control characters)."""
+    kind = _binary_kind(data[:SAMPLE_BYTES])
+    if kind is not None:
+        raise BinaryInputError(f"binary input ({kind})")
+
+
+def _binary_kind(sample: bytes) -> str | None:
     for signature, kind in _BINARY_SIGNATURES:
-        if data.startswith(signature):
-            raise BinaryInputError(f"binary input ({kind})")
-    if b"\x00" in data[:SAMPLE_BYTES] and not _looks_utf16_or_32(data[:SAMPLE_BYTES]):
-        raise BinaryInputError("binary input (NUL bytes)")
-
-
-def _looks_utf16_or_32(sample: bytes) -> str | None:
-    """UTF-16/32 without a BOM: ASCII-range text has NULs in a regular pattern."""
-    even = sample[: len(sample) - len(sample) % 4]
-    if len(even) < 8:
-        return None
-    for enc, stride, pos in (("utf-32-le", 4, (1, 2, 3)), ("utf-32-be", 4, (0, 1, 2))):
-        if all(even[p::stride].count(0) >= 0.9 * (len(even) // stride) for p in pos):
-            return enc
-    half = sample[: len(sample) - len(sample) % 2]
-    zeros_odd = half[1::2].count(0)
-    zeros_even = half[0::2].count(0)
-    n = len(half) // 2
-    if zeros_odd >= 0.6 * n and zeros_even <= 0.1 * n:
-        return "utf-16-le"
-    if zeros_even >= 0.6 * n and zeros_odd <= 0.1 * n:
-        return "utf-16-be"
+        if sample.startswith(signature):
+            return kind
+    if sample.startswith(b"RIFF") and sample[8:12] in _RIFF_KINDS:
+        return _RIFF_KINDS[sample[8:12]]
+    if b"\x00" in sample and _wide_unicode_without_bom(sample, final=False) is None:
+        return "NUL bytes"
+    controls = len(_BINARY_CONTROLS.findall(sample))
+    if controls > 8 and controls > BINARY_CONTROL_SHARE * len(sample):
+        return "control bytes"
     return None
 
 
-def detect(data: bytes, *, allow_binary: bool = False) -> Detection:
-    """Guess the encoding of `data`; see the module docstring for the evidence order."""
-    for bom, name in _BOMS:
-        if data.startswith(bom):
-            return Detection(name, 1.0, [f"byte-order mark for {name}"])
-    if not allow_binary:
-        check_binary(data)
-    if data.isascii():
-        return Detection("ascii", 1.0, ["all bytes are ASCII"])
-    declared = _declared_charset(data)
-    if declared is not None:
-        return declared
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        if err.start >= len(data) - 3 and err.reason == "unexpected end of data":
-            return Detection("utf-8", 0.99, ["valid UTF-8 up to a character cut off at the end"])
-    else:
-        return Detection("utf-8", 1.0, ["valid UTF-8 with non-ASCII characters"])
-    wide = _looks_utf16_or_32(data[:SAMPLE_BYTES])
-    if wide is not None:
-        return Detection(wide, 0.9, [f"NUL bytes in the pattern of {wide} without a BOM"])
-    if _is_mostly_utf8(data):
-        return Detection("utf-8", 0.9, ["UTF-8 with runs of single-byte text"], mixed=True)
-    return _rank_single_byte(data)
+def _wide_unicode_without_bom(data: bytes, *, final: bool) -> str | None:
+    """UTF-16/32 without a BOM: NUL bytes sit at one position of each code unit
+    (the high byte of Latin text), and the bytes decode strictly."""
+    usable = data if final else data[: len(data) - len(data) % 4]
+    if len(usable) < 4 or b"\x00" not in usable:
+        return None
+    for name, unit, zero_positions in (("utf-32-le", 4, (2, 3)), ("utf-32-be", 4, (0, 1))):
+        if (
+            len(usable) % unit == 0
+            and all(usable[p::unit].count(0) == len(usable) // unit for p in zero_positions)
+            and _decodes(usable, name)
+        ):
+            return name
+    pairs = usable[: len(usable) - len(usable) % 2]
+    units = len(pairs) // 2
+    zeros_high_le = pairs[1::2].count(0)
+    zeros_high_be = pairs[0::2].count(0)
+    for name, own, other in (
+        ("utf-16-le", zeros_high_le, zeros_high_be),
+        ("utf-16-be", zeros_high_be, zeros_high_le),
+    ):
+        # NULs at the high byte of Latin letters; at the low byte only by chance
+        # (U+0100, the low half of some surrogates); enough that it is not chance
+        if own >= max(2, units // 4) and other * 20 <= own and _decodes(pairs, name, final=final):
+            return name
+    return None
 
 
-def _declared_charset(data: bytes) -> Detection | None:
-    m = _DECLARED.search(data[:4096])
-    if m is None:
-        return None
-    name = (m.group(1) or m.group(2)).decode("ascii").lower()
+def _decodes(data: bytes, codec: str, *, final: bool = True) -> bool:
+    """Whether `data` decodes strictly; with final=False a character cut off at the end is fine."""
     try:
-        codec = codecs.lookup(name).name
-    except LookupError:
-        return None
-    try:
-        text = data.decode(codec)
+        codecs.getincrementaldecoder(codec)().decode(data, final)
     except UnicodeDecodeError:
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------- readings
+
+
+@cache
+def _undefined_bytes(codec: str) -> re.Pattern[bytes] | None:
+    """A pattern for the bytes `codec` cannot decode (None when it decodes all 256)."""
+    undefined = [b for b in range(256) if not _decodes(bytes([b]), codec)]
+    if not undefined:
         return None
-    ranked = _rank_single_byte(data)
-    if codec != ranked.encoding and _text_cost(text) > _text_cost(data.decode(ranked.encoding, "replace")):
-        return None  # the declaration is wrong: another code page reads more German
-    return Detection(codec, 0.99, [f"declared charset {name}, and the bytes read as German under it"])
+    return re.compile(b"[" + b"".join(re.escape(bytes([b])) for b in undefined) + b"]")
 
 
-def _is_mostly_utf8(data: bytes) -> bool:
-    """True when most high-byte runs are valid UTF-8 (a UTF-8 file with pasted 8-bit lines)."""
-    valid = invalid = 0
-    for m in _HIGH_BYTES.finditer(data):
-        try:
-            m.group().decode("utf-8")
-        except UnicodeDecodeError:
-            invalid += 1
-        else:
-            valid += 1
-    return valid >= 2 and valid >= invalid
+def _decodes_all(data: bytes, codec: str) -> bool:
+    """Whether a single-byte `codec` decodes every byte of `data` (fast, no decoding)."""
+    pattern = _undefined_bytes(codec)
+    return pattern is None or pattern.search(data) is None
 
 
-def _text_cost(text: str) -> float:
-    return cost(text) / max(1, sum(1 for ch in text if ch >= "\x80"))
+@dataclass(frozen=True)
+class _Reading:
+    """One way to read the ranking sample: the text, its German cost, and every
+    candidate codec that produces exactly this text (tie-break order kept)."""
+
+    codecs: tuple[str, ...]
+    text: str
+    cost: float
+    non_ascii: int
+
+    @property
+    def cost_per_char(self) -> float:
+        return self.cost / max(1, self.non_ascii)
 
 
-def _candidates(data: bytes) -> list[str]:
-    names = list(GERMAN_8BIT)
-    guess = chardet.detect(data[:SAMPLE_BYTES]).get("encoding")
-    if guess:
-        try:
-            name = codecs.lookup(guess).name
-        except LookupError:
-            name = ""
-        if name and name not in names and not name.startswith("utf"):
-            names.append(name)
-    return names
+def _ranking_sample(data: bytes) -> bytes:
+    """The part of `data` the ranking reads: all of it when small, otherwise its
+    first high-byte runs, each with up to CONTEXT_BYTES of ASCII on either side,
+    up to RANKING_BUDGET bytes (so a 10 MB file costs as much as a small one)."""
+    if len(data) <= RANKING_BUDGET:
+        return data
+    pieces: list[bytes] = []
+    taken = 0
+    last_end = 0
+    for m in _HIGH_RUN.finditer(data):
+        left, right = m.start(), m.end()
+        floor, ceiling = max(last_end, left - CONTEXT_BYTES), min(len(data), right + CONTEXT_BYTES)
+        while left > floor and data[left - 1] < 0x80:
+            left -= 1
+        while right < ceiling and data[right] < 0x80:
+            right += 1
+        pieces.append(data[left:right])
+        taken += right - left
+        last_end = right
+        if taken >= RANKING_BUDGET:
+            break
+    return b"\n".join(pieces)
 
 
-def _rank_single_byte(data: bytes) -> Detection:
-    """Decode with each 8-bit candidate and keep the one that reads most German."""
-    sample = data[:SAMPLE_BYTES]
-    runs = b" ".join(m.group() for m in _HIGH_BYTES.finditer(sample))
-    scored: list[tuple[float, int, str]] = []
-    for order, name in enumerate(_candidates(sample)):
+def _rank(sample: bytes, candidates: Iterable[str], whole: bytes) -> list[_Reading]:
+    """Readings of `sample` under each candidate that decodes all of `whole`,
+    cheapest (most German) first; candidates giving the same text share a reading."""
+    by_text: dict[str, list[str]] = {}
+    for name in candidates:
+        if not _decodes_all(whole, name):
+            continue
         try:
             text = sample.decode(name)
         except UnicodeDecodeError:
             continue
-        scored.append((_context_cost_of_runs(text, runs, name), order, name))
-    if not scored:
-        return Detection("latin-1", 0.1, ["no candidate decodes the bytes; latin-1 maps every byte"])
-    scored.sort()
-    best_cost, _, best = scored[0]
-    best = _most_specific(sample, best, [name for c, _, name in scored if c == best_cost])
-    runner_up = next((c for c, _, n in scored if c > best_cost), best_cost + 10.0)
-    margin = runner_up - best_cost
-    confidence = round(min(0.99, 0.5 + margin / 10.0), 2)
-    return Detection(best, confidence, [f"reads most German as {best} (next best costs {margin:.1f} more per character)"])
+        by_text.setdefault(text, []).append(name)
+    non_ascii = len(_HIGH_SET_RE.findall(sample))
+    readings = [_Reading(tuple(names), text, _reading_cost(text), non_ascii) for text, names in by_text.items()]
+    readings.sort(key=lambda r: r.cost)
+    return readings
 
 
-def _context_cost_of_runs(text: str, runs: bytes, name: str) -> float:
-    return _text_cost(text)
+_HIGH_SET_RE = re.compile(rb"[\x80-\xff]")
 
 
-def _most_specific(sample: bytes, best: str, tied: list[str]) -> str:
-    """Among code pages that decode the sample identically, name the most specific honest one."""
-    if "cp1252" in tied and not re.search(rb"[\x80-\x9f]", sample):
-        return "latin-1" if "latin-1" in tied else best
-    return best
+# Characters that stand glued before a word (openers) or after one (closers) in
+# real text; any other non-ASCII symbol glued to one side of a word is suspect.
+_OPENERS = "„‚»«“‘¿¡–—"
+_CLOSERS = "“”’‘«»‹›…™®©²³°¹–—"
+_GLUED_SYMBOL = re.compile(
+    rf"(?<![^\W\d_])[^\x00-\x7f\w{_OPENERS}](?=[^\W\d_])"  # symbol glued before a word only
+    rf"|(?<=[^\W\d_])[^\x00-\x7f\w{_CLOSERS}](?![^\W\d_])"  # symbol glued after a word only
+)
+_CAPITAL_IN_WORD = re.compile(r"(?<=[^\W\d_])[^\x00-\x7f\W\d_](?=[^\W\d_])")
+_LONE_CAPITAL = re.compile(r"(?<![^\W\d_])[^\x00-\x7f\W\d_](?![^\W\d_])")
+_GERMAN_QUOTES = re.compile("[„“]")
+SHAPE_COST = 4.0
 
 
-def decode(data: bytes, *, encoding: str | None = None, allow_binary: bool = False) -> str:
-    """Bytes to text: detect (unless `encoding` is given) and decode, mixed-encoding aware."""
+def _reading_cost(text: str) -> float:
+    """The German cost of a reading (`profile.cost`) plus the word-shape signal
+    that code-page confusions leave and the profile does not see: a non-ASCII
+    capital inside a word that goes on in lower case ("MÜhren" for "Möhren"), a
+    symbol glued to one side of a word ("™ffnung", "Gru§"), a non-ASCII letter
+    capital standing alone ("180 Ä" for "180 €"), a German opening quote that
+    never closes ("„lteren" for "älteren"). Belongs in profile.cost; kept here
+    until it moves (see the report on issue 5)."""
+    shape = len(_GLUED_SYMBOL.findall(text))
+    shape += sum(1 for m in _LONE_CAPITAL.finditer(text) if m.group().isupper())
+    shape += sum(1 for m in _CAPITAL_IN_WORD.finditer(text) if m.group().isupper() and _lower_follows(text, m.end()))
+    shape += _unclosed_quotes(text)
+    return cost(text) + SHAPE_COST * shape
+
+
+def _unclosed_quotes(text: str) -> int:
+    """German opening quotes („) not closed by “ before the next one or the end."""
+    if "„" not in text:
+        return 0
+    unclosed = 0
+    is_open = False
+    for m in _GERMAN_QUOTES.finditer(text):
+        if m.group() == "„":
+            unclosed += is_open
+            is_open = True
+        else:
+            is_open = False
+    return unclosed + is_open
+
+
+def _lower_follows(text: str, pos: int) -> bool:
+    return pos < len(text) and text[pos].islower()
+
+
+def _confidence(chosen: _Reading, readings: Iterable[_Reading]) -> float:
+    """The probability that `chosen` is the right reading: each code page equally
+    likely beforehand (a reading shared by n code pages weighs n), and each nat
+    of German cost making a reading e^-COST_SCALE times less likely. Capped below 1
+    because the profile can be wrong. COST_SCALE is fitted in
+    benchmarks/detect_bench.py so that answers of 0.9 or more are >= 99 % right."""
+    weight = 0.0
+    for reading in readings:
+        if reading.text != chosen.text:
+            weight += len(reading.codecs) * math.exp(-COST_SCALE * (reading.cost - chosen.cost))
+    own = len(chosen.codecs)
+    return round(min(MAX_GUESS_CONFIDENCE, own / (own + weight)), 3)
+
+
+# --------------------------------------------------------------------------- detect
+
+
+def detect(data: bytes, *, allow_binary: bool = False) -> Detection:
+    """Guess the encoding of `data`; see the module docstring for the evidence order."""
+    return _detect(bytes(data), allow_binary=allow_binary, final=True)
+
+
+def _detect(data: bytes, *, allow_binary: bool, final: bool) -> Detection:
+    """`final` is False for a leading sample of a longer input: a character cut
+    off at its end is then expected, and later bytes are unknown."""
+    if not data:
+        return Detection("ascii", 1.0, ["empty input"])
+    bom = _by_bom(data, final)
+    if bom is not None:
+        return bom
+    wide = _wide_unicode_without_bom(data[:SAMPLE_BYTES], final=False)
+    if wide is not None:
+        return _wide_detection(data, wide, final)
+    if not allow_binary:
+        check_binary(data)
+    if data.isascii():
+        return Detection("ascii", 1.0, ["all bytes are ASCII"])
+    evidence: list[str] = []
+    declared = _declared(data, evidence)
+    if declared is not None:
+        return declared
+    utf8 = _strict_utf8(data, final, evidence)
+    if utf8 is not None:
+        return utf8
+    return _single_byte_or_mixed(data, evidence)
+
+
+def _by_bom(data: bytes, final: bool) -> Detection | None:
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            body_ok = _decodes(data, name) if final else True
+            if body_ok:
+                return Detection(name, 1.0, [f"byte-order mark for {name}"])
+            return Detection(name, 0.8, [f"byte-order mark for {name}, but some bytes after it do not decode"])
+    return None
+
+
+def _wide_detection(data: bytes, name: str, final: bool) -> Detection:
+    evidence = [f"NUL bytes in the pattern of {name} without a byte-order mark"]
+    if final and not _decodes(data, name):
+        return Detection(name, 0.7, [*evidence, "but not all of the input decodes"])
+    return Detection(name, 0.95, evidence)
+
+
+def _declared(data: bytes, evidence: list[str]) -> Detection | None:
+    """A declared charset, trusted only when the bytes decode under it and no
+    other reading (UTF-8, the German code pages) is more German."""
+    m = _DECLARED.search(data[:4096])
+    if m is None:
+        return None
+    name = (m.group(1) or m.group(2)).decode("ascii")
+    codec = _codec_name(name)
+    if codec is None:
+        evidence.append(f"declared charset {name} is unknown; ignored")
+        return None
+    if not _decodes(data, codec):
+        evidence.append(f"declared charset {name}, but the bytes do not decode under it; ignored")
+        return None
+    sample = _ranking_sample(data)
+    declared_cost = _reading_cost(sample.decode(codec))
+    rivals = _rank(sample, GERMAN_SINGLE_BYTE, data)
+    if _decodes(data, "utf-8"):
+        as_utf8 = sample.decode("utf-8", "replace")
+        rivals.append(_Reading(("utf-8",), as_utf8, _reading_cost(as_utf8), 1))
+    better = [r for r in rivals if r.cost < declared_cost and codec not in r.codecs]
+    if better:
+        best = min(better, key=lambda r: r.cost)
+        evidence.append(
+            f"declared charset {name} ignored: the bytes read more German as {best.codecs[0]}"
+        )
+        return None
+    return Detection(codec, 0.99, [f"declared charset {name}; the bytes decode under it and read as German"])
+
+
+def _codec_name(declared: str) -> str | None:
+    """The codec for a declared charset name, in the spelling this module reports."""
+    try:
+        canonical = codecs.lookup(declared).name
+    except LookupError:
+        return None
+    for ours in (*GERMAN_SINGLE_BYTE, "utf-8", "ascii"):
+        if codecs.lookup(ours).name == canonical:
+            return ours
+    return canonical
+
+
+def _strict_utf8(data: bytes, final: bool, evidence: list[str]) -> Detection | None:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        cut_off = err.reason == "unexpected end of data" and err.start >= len(data) - 3
+        if not cut_off:
+            return None
+        if final:
+            if not _UTF8_MULTIBYTE.search(data[: err.start]):
+                return None  # one high byte at the very end is a code page, not cut-off UTF-8
+            return Detection("utf-8", 0.95, [*evidence, "valid UTF-8 except a character cut off at the end"])
+        if err.start > 0:
+            data = data[: err.start]
+        else:
+            return None
+    return _utf8_detection(data, evidence)
+
+
+def _utf8_detection(data: bytes, evidence: list[str]) -> Detection:
+    """Valid UTF-8 stays UTF-8; the confidence drops when a single-byte reading
+    is clearly more German (a short cp1252 text that happens to be valid UTF-8)."""
+    sample = _ranking_sample(data)
+    utf8_cost = _reading_cost(sample.decode("utf-8", "replace"))
+    readings = _rank(sample, GERMAN_SINGLE_BYTE, data)
+    if readings and readings[0].cost + UTF8_DOUBT_MARGIN < utf8_cost:
+        return Detection(
+            "utf-8",
+            0.5,
+            [*evidence, f"valid UTF-8, although it reads more German as {readings[0].codecs[0]}"],
+        )
+    return Detection("utf-8", 1.0, [*evidence, "valid UTF-8 with non-ASCII characters"])
+
+
+def _single_byte_or_mixed(data: bytes, evidence: list[str]) -> Detection:
+    sample = _ranking_sample(data)
+    readings = _rank(sample, GERMAN_SINGLE_BYTE, data)
+    if _UTF8_MULTIBYTE.search(sample):
+        mixed = _mixed_detection(data, sample, readings, evidence)
+        if mixed is not None:
+            return mixed
+    best = readings[0]
+    if best.cost_per_char > GERMAN_COST_PER_CHAR:
+        return _not_german(data, sample, readings, evidence)
+    return _german_single_byte(readings, evidence)
+
+
+def _german_single_byte(readings: list[_Reading], evidence: list[str]) -> Detection:
+    best = readings[0]
+    margin = readings[1].cost - best.cost if len(readings) > 1 else math.inf
+    name = best.codecs[0]
+    why = f"reads most German as {name}"
+    if len(best.codecs) > 1:
+        why += f" (identical text under {', '.join(best.codecs[1:])})"
+    if len(readings) > 1:
+        why += f"; the next reading, {readings[1].codecs[0]}, costs {margin:.1f} more"
+    return Detection(name, _confidence(best, readings), [*evidence, why])
+
+
+def _mixed_detection(
+    data: bytes, sample: bytes, readings: list[_Reading], evidence: list[str]
+) -> Detection | None:
+    """UTF-8 with single-byte lines: chosen when it reads more German than any
+    single code page for the whole input."""
+    codec = _mixed_codec(sample)
+    mixed_text = decode_mixed(sample, codec)
+    mixed_cost = _reading_cost(mixed_text)
+    best = readings[0]
+    if mixed_cost >= best.cost:
+        return None
+    margin = best.cost - mixed_cost
+    why = f"UTF-8 with lines in {codec}, which reads more German than any single code page (by {margin:.1f})"
+    mixed = _Reading(("utf-8",), mixed_text, mixed_cost, best.non_ascii)
+    return Detection("utf-8", _confidence(mixed, [mixed, *readings]), [*evidence, why], mixed=True, single_byte=codec)
+
+
+def _not_german(data: bytes, sample: bytes, readings: list[_Reading], evidence: list[str]) -> Detection:
+    """No German code page reads as German: chardet supplies candidates and,
+    among readings about as plausible as the best, decides."""
+    guesses = chardet.detect_all(sample, max_bytes=len(sample), compat_names=False, ignore_threshold=True)
+    names = [_codec_name(g["encoding"]) for g in guesses if g["encoding"]]
+    candidates = [n for n in names if n and not n.startswith(("utf-16", "utf-32"))][:6]
+    chardet_readings = _rank(sample, candidates, data) if candidates else []
+    pool = {r.text: r for r in [*readings, *chardet_readings]}
+    best_cost = min(r.cost for r in pool.values())
+    tolerance = 1.0 * max(1, readings[0].non_ascii)
+    for name in candidates:
+        reading = next((r for r in chardet_readings if name in r.codecs), None)
+        if reading is not None and reading.cost <= best_cost + tolerance:
+            why = f"not German under any German code page; chardet's choice {name} decodes and reads plausibly"
+            conf = min(NOT_GERMAN_CONFIDENCE_CAP, _confidence(reading, pool.values()))
+            return Detection(name, conf, [*evidence, why])
+    best = min(pool.values(), key=lambda r: r.cost)
+    why = f"not German under any German code page; {best.codecs[0]} reads best"
+    conf = min(NOT_GERMAN_CONFIDENCE_CAP, _confidence(best, pool.values()))
+    return Detection(best.codecs[0], conf, [*evidence, why])
+
+
+# --------------------------------------------------------------------------- decode
+
+
+def decode(
+    data: bytes,
+    *,
+    encoding: str | None = None,
+    allow_binary: bool = False,
+    errors: str = "warn",
+) -> str:
+    """Bytes to text: detect (unless `encoding` is given) and decode, mixed-encoding aware.
+
+    Nothing is dropped silently. With a given `encoding` the decoding is strict
+    (UnicodeDecodeError). Otherwise the detected encoding decodes every byte in
+    almost all cases; the bytes that still do not decode become U+FFFD and, with
+    `errors="warn"` (default), an UndecodableBytesWarning names how many and
+    where; `errors="strict"` raises UnicodeDecodeError instead.
+    """
+    if errors not in ("warn", "strict"):
+        raise ValueError(f"errors must be 'warn' or 'strict', not {errors!r}")
     if encoding is not None:
         return data.decode(encoding)
     det = detect(data, allow_binary=allow_binary)
     if det.mixed:
-        return decode_mixed(data)
-    return data.decode(det.encoding, errors="replace")
+        return decode_mixed(data, det.single_byte)
+    codec = "utf-8" if det.encoding == "ascii" else det.encoding
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as err:
+        if errors == "strict":
+            raise
+        text = data.decode(codec, errors="replace")
+        warnings.warn(
+            UndecodableBytesWarning(
+                f"{text.count(chr(0xFFFD)) - data.decode(codec, 'ignore').count(chr(0xFFFD))} "
+                f"undecodable byte sequence(s) as {codec}, the first at byte {err.start}: "
+                "replaced by U+FFFD"
+            ),
+            stacklevel=2,
+        )
+        return text
 
 
-def decode_mixed(data: bytes) -> str:
-    """UTF-8 with single-byte runs: valid UTF-8 stays, each invalid run is decoded
-    by the German code page that reads it most German."""
+def _decode_runs_with(codec: str) -> str:
+    """Register (once) a codecs error handler that decodes the bytes UTF-8 rejects with `codec`."""
+    handler_name = f"umlautfix-runs-{codec}"
+    try:
+        codecs.lookup_error(handler_name)
+    except LookupError:
+
+        def handler(err: UnicodeError) -> tuple[str, int]:
+            assert isinstance(err, UnicodeDecodeError)
+            return err.object[err.start : err.end].decode(codec), err.end
+
+        codecs.register_error(handler_name, handler)
+    return handler_name
+
+
+def _mixed_line_readings(line: bytes, codec: str) -> list[str]:
+    """The two ways to read a line that is not valid UTF-8 under `codec`: UTF-8
+    with the rejected runs in `codec`, and the whole line in `codec`."""
     out: list[str] = []
-    pos = 0
-    while pos < len(data):
+    for attempt in (
+        lambda: line.decode("utf-8", errors=_decode_runs_with(codec)),
+        lambda: line.decode(codec),
+    ):
         try:
-            out.append(data[pos:].decode("utf-8"))
-            break
-        except UnicodeDecodeError as err:
-            out.append(data[pos : pos + err.start].decode("utf-8"))
-            bad_start = pos + err.start
-            bad_end = pos + err.end
-            # extend over the whole run of undecodable high bytes
-            while bad_end < len(data) and data[bad_end] >= 0x80:
-                try:
-                    data[bad_end : bad_end + 4].decode("utf-8")
-                    break
-                except UnicodeDecodeError as inner:
-                    if inner.start == 0:
-                        bad_end += 1
-                    else:
-                        break
-            chunk = data[bad_start:bad_end]
-            out.append(min((chunk.decode(n, "replace") for n in GERMAN_8BIT), key=cost))
-            pos = bad_end
+            out.append(attempt())
+        except UnicodeDecodeError:
+            continue
+    return out
+
+
+def _best_line(line: bytes, codec: str) -> str | None:
+    readings = _mixed_line_readings(line, codec)
+    return min(readings, key=_reading_cost) if readings else None
+
+
+def _mixed_codec(data: bytes) -> str:
+    """The German code page that reads the non-UTF-8 lines of `data` most German."""
+    bad_lines = [line for line in data.splitlines() if not _decodes(line, "utf-8")][:200]
+    best_name, best_cost = "latin-1", math.inf
+    for name in GERMAN_SINGLE_BYTE:
+        total = 0.0
+        for line in bad_lines:
+            text = _best_line(line, name)
+            if text is None:
+                total = math.inf
+                break
+            total += _reading_cost(text)
+        if total < best_cost:
+            best_name, best_cost = name, total
+    return best_name
+
+
+def decode_mixed(data: bytes, codec: str | None = None) -> str:
+    """UTF-8 with single-byte lines: valid UTF-8 lines stay; each other line is
+    read either as UTF-8 with the rejected runs in `codec` or wholly in `codec`,
+    whichever reads more German. Without `codec` the German code page that reads
+    the invalid lines most German is chosen (per call: pass the file's
+    `Detection.single_byte` when decoding line by line). A line `codec` cannot
+    decode falls back to the code page that reads that line most German; no
+    byte is ever dropped (latin-1 decodes every byte)."""
+    if codec is None:
+        codec = _mixed_codec(data)
+    out: list[str] = []
+    for line in data.splitlines(keepends=True):
+        try:
+            out.append(line.decode("utf-8"))
+            continue
+        except UnicodeDecodeError:
+            pass
+        text = _best_line(line, codec)
+        if text is None:
+            options = [t for name in GERMAN_SINGLE_BYTE if (t := _best_line(line, name)) is not None]
+            text = min(options, key=_reading_cost)
+        out.append(text)
     return "".join(out)
 
 
+# --------------------------------------------------------------------------- incremental
+
+
 class IncrementalDetector:
-    """Feed chunks, then close: detection from a leading sample, so a large file
-    need not be held in memory. `close()` returns the Detection."""
+    """Feed chunks, then close: detection from a leading sample of `sample_bytes`,
+    so a large file is never held in memory. `done` says when the sample is full;
+    `close()` returns the Detection (also kept in `result`)."""
 
     def __init__(self, sample_bytes: int = SAMPLE_BYTES, allow_binary: bool = False) -> None:
         self._sample = bytearray()
         self._limit = sample_bytes
         self._allow_binary = allow_binary
+        self._truncated = False
         self.result: Detection | None = None
 
     @property
@@ -251,9 +677,12 @@ class IncrementalDetector:
         return len(self._sample) >= self._limit
 
     def feed(self, chunk: bytes) -> None:
-        if not self.done:
-            self._sample.extend(chunk[: self._limit - len(self._sample)])
+        room = self._limit - len(self._sample)
+        if len(chunk) > room:
+            self._truncated = True
+        if room > 0:
+            self._sample.extend(chunk[:room])
 
     def close(self) -> Detection:
-        self.result = detect(bytes(self._sample), allow_binary=self._allow_binary)
+        self.result = _detect(bytes(self._sample), allow_binary=self._allow_binary, final=not self._truncated)
         return self.result

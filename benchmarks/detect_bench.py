@@ -1,0 +1,327 @@
+"""Detection benchmark: umlautfix.decode against chardet 7 and charset-normalizer.
+
+Our German text (fixtures/text/de/*.txt, and ../shared/corpus/de-lit-sentences.txt
+when present: read here, never copied) is encoded in each German code page, in
+UTF-8 and in UTF-16-LE without a BOM, at four lengths:
+
+- document: 8 consecutive paragraphs (fixtures) or 40 consecutive lines (corpus);
+- sentence: each sentence that has a non-ASCII character;
+- phrase: 15-35 characters of whole words around a word with a non-ASCII letter;
+- word: each distinct word that has a non-ASCII letter.
+
+A sample is right when the decoded text equals the original. A code page that
+cannot carry a character gets the text as it could have been written in it:
+typographic quotes and dashes become ASCII (a small table below), other
+characters it lacks (emoji, arrows) are left out. Mixed files are documents
+whose lines are each UTF-8 or cp1252 (seeded coin), scored per line.
+
+Also: the calibration of Detection.confidence, and the time to detect a 10 MB
+input relative to chardet.detect with max_bytes set to the input length.
+
+    /tmp/venv/bin/python benchmarks/detect_bench.py            # everything
+    /tmp/venv/bin/python benchmarks/detect_bench.py --quick    # every 5th sample, no peers' speed
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+import time
+import warnings
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import chardet
+import charset_normalizer
+
+import umlautfix
+from umlautfix.detect import GERMAN_SINGLE_BYTE, UndecodableBytesWarning
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures" / "text" / "de"
+CORPUS = ROOT.parent / "shared" / "corpus" / "de-lit-sentences.txt"
+
+ENCODINGS: tuple[str, ...] = (*GERMAN_SINGLE_BYTE, "utf-8", "utf-16-le")
+LENGTHS: tuple[str, ...] = ("document", "sentence", "phrase", "word")
+TARGETS = {"document": 1.0, "sentence": 1.0, "phrase": 0.99, "word": 0.95, "mixed lines": 1.0}
+
+# How text is typed in a code page that lacks a character.
+ASCII_FALLBACK = {
+    "„": '"', "“": '"', "”": '"', "‚": "'", "‘": "'", "’": "'", "»": '"', "«": '"',
+    "–": "-", "—": "-", "…": "...", "€": "EUR", "→": "->", "×": "x", "²": "2", "§": "Par.",
+}
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ„»\"])")
+WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Sample:
+    length: str
+    source: str
+    text: str
+
+
+# ---------------------------------------------------------------- the samples
+
+
+def load_paragraphs() -> dict[str, list[str]]:
+    sources = {"fixtures": [line for f in sorted(FIXTURES.glob("*.txt")) for line in f.read_text("utf-8").splitlines() if line.strip()]}
+    if CORPUS.exists():
+        print(f"reading {CORPUS.relative_to(ROOT.parent)} (CC BY-NC-SA; read only, not copied)")
+        sources["corpus"] = [line for line in CORPUS.read_text("utf-8").splitlines() if line.strip()]
+    else:
+        print(f"{CORPUS} is absent: skipped, fixtures only")
+    return sources
+
+
+def has_non_ascii_letter(text: str) -> bool:
+    return any(ch >= "\x80" and ch.isalpha() for ch in text)
+
+
+def make_samples(sources: dict[str, list[str]]) -> list[Sample]:
+    samples: list[Sample] = []
+    for source, paragraphs in sources.items():
+        group = 8 if source == "fixtures" else 40
+        for i in range(0, len(paragraphs), group):
+            samples.append(Sample("document", source, "\n".join(paragraphs[i : i + group]) + "\n"))
+        sentences = [s for p in paragraphs for s in SENTENCE_END.split(p) if not s.isascii()]
+        samples += [Sample("sentence", source, s) for s in sentences]
+        samples += [Sample("phrase", source, p) for s in sentences if (p := phrase_of(s))]
+        seen: set[str] = set()
+        for p in paragraphs:
+            for w in WORD.findall(p):
+                if has_non_ascii_letter(w) and w not in seen:
+                    seen.add(w)
+                    samples.append(Sample("word", source, w))
+    return samples
+
+
+def phrase_of(sentence: str) -> str | None:
+    """15-35 characters of whole words around the first word with a non-ASCII letter."""
+    words = sentence.split()
+    centre = next((i for i, w in enumerate(words) if has_non_ascii_letter(w)), None)
+    if centre is None:
+        return None
+    lo = hi = centre
+    phrase = words[centre]
+    while len(phrase) < 15:
+        if hi + 1 < len(words) and (hi - centre <= centre - lo or lo == 0):
+            hi += 1
+        elif lo > 0:
+            lo -= 1
+        else:
+            return None
+        phrase = " ".join(words[lo : hi + 1])
+    return phrase if len(phrase) <= 35 else None
+
+
+def as_written_in(text: str, encoding: str) -> str:
+    """The text as it could be typed in `encoding`: missing characters replaced or left out."""
+    out = []
+    for ch in text:
+        if _encodable(ch, encoding):
+            out.append(ch)
+        elif all(_encodable(c, encoding) for c in ASCII_FALLBACK.get(ch, "\x00")):
+            out.append(ASCII_FALLBACK[ch])
+    return "".join(out)
+
+
+def _encodable(ch: str, encoding: str) -> bool:
+    try:
+        ch.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return ch != "\x00"
+
+
+# ---------------------------------------------------------------- the decoders
+
+
+def decode_umlautfix(data: bytes) -> tuple[str | None, float]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndecodableBytesWarning)
+        try:
+            det = umlautfix.detect(data)
+            return umlautfix.decode(data), det.confidence
+        except (UnicodeDecodeError, umlautfix.BinaryInputError):
+            return None, 0.0
+
+
+def decode_chardet(data: bytes) -> tuple[str | None, float]:
+    guess = chardet.detect(data)
+    return _decode_as(data, guess["encoding"]), guess["confidence"] or 0.0
+
+
+def decode_charset_normalizer(data: bytes) -> tuple[str | None, float]:
+    best = charset_normalizer.from_bytes(data).best()
+    return (str(best), 1.0 - best.chaos) if best is not None else (None, 0.0)
+
+
+def _decode_as(data: bytes, encoding: str | None) -> str | None:
+    if not encoding:
+        return None
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+DECODERS: dict[str, Callable[[bytes], tuple[str | None, float]]] = {
+    "umlautfix": decode_umlautfix,
+    "chardet 7": decode_chardet,
+    "charset-normalizer": decode_charset_normalizer,
+}
+
+
+# ---------------------------------------------------------------- accuracy
+
+
+def encoded_samples(samples: list[Sample], step: int) -> Iterator[tuple[Sample, str, str, bytes]]:
+    for n, sample in enumerate(samples):
+        if n % step:
+            continue
+        for encoding in ENCODINGS:
+            if encoding == "utf-16-le" and sample.length in ("phrase", "word"):
+                continue  # UTF-16 without a BOM is a file format, not a word-level one
+            original = as_written_in(sample.text, encoding)
+            if original.isascii():
+                continue  # nothing to detect once the code page dropped the non-ASCII
+            yield sample, encoding, original, original.encode(encoding)
+
+
+def accuracy(samples: list[Sample], step: int, calibration: list[tuple[float, bool, str]]) -> None:
+    right: dict[tuple[str, str, str], int] = defaultdict(int)
+    total: dict[tuple[str, str], int] = defaultdict(int)
+    utf8_wrong = 0
+    failures: list[str] = []
+    for sample, encoding, original, data in encoded_samples(samples, step):
+        total[(sample.length, encoding)] += 1
+        for name, decoder in DECODERS.items():
+            text, confidence = decoder(data)
+            ok = text == original
+            right[(name, sample.length, encoding)] += ok
+            if name == "umlautfix":
+                calibration.append((confidence, ok, f"{sample.length} {encoding}"))
+                if not ok:
+                    utf8_wrong += encoding == "utf-8"
+                    if len(failures) < 60:
+                        det = umlautfix.detect(data)
+                        failures.append(f"  {sample.length:8} {encoding:11} {original[:40]!r} -> {det.encoding} {det.confidence}")
+    print("\n## Accuracy: decoded text == original (% of samples)\n")
+    header = f"| {'length':8} | {'encoding':11} | {'n':>5} | " + " | ".join(f"{n:>18}" for n in DECODERS) + " |"
+    print(header)
+    print("|" + "|".join("-" * (len(c)) for c in header.split("|")[1:-1]) + "|")
+    for length in LENGTHS:
+        for encoding in ENCODINGS:
+            n = total[(length, encoding)]
+            if n:
+                cells = " | ".join(f"{100 * right[(d, length, encoding)] / n:>17.1f}%" for d in DECODERS)
+                print(f"| {length:8} | {encoding:11} | {n:>5} | {cells} |")
+        n = sum(total[(length, e)] for e in ENCODINGS)
+        cells = " | ".join(f"{100 * sum(right[(d, length, e)] for e in ENCODINGS) / n:>17.1f}%" for d in DECODERS)
+        target = f"(target {100 * TARGETS[length]:.0f} %)"
+        print(f"| **{length}** | all {target:>15} | {n:>5} | {cells} |".replace("all (", "all("))
+    print(f"\nvalid UTF-8 decoded as something else by umlautfix: {utf8_wrong}")
+    if failures:
+        print("\numlautfix's wrong answers (first 40):")
+        print("\n".join(failures))
+
+
+def mixed_files(sources: dict[str, list[str]], step: int) -> None:
+    """Documents whose lines are UTF-8 or cp1252 at random (seeded); % of lines right."""
+    rng = random.Random(5)
+    right: dict[str, int] = defaultdict(int)
+    lines_total = files = 0
+    for paragraphs in sources.values():
+        for i in range(0, len(paragraphs), 8 * step):
+            lines = [as_written_in(p, "cp1252") for p in paragraphs[i : i + 8]]
+            encodings = [rng.choice(("utf-8", "cp1252")) for _ in lines]
+            if len(set(encodings)) < 2:
+                encodings[0], encodings[-1] = "utf-8", "cp1252"
+            data = b"".join((line + "\n").encode(enc) for line, enc in zip(lines, encodings, strict=True))
+            files += 1
+            lines_total += len(lines)
+            for name, decoder in DECODERS.items():
+                text, _ = decoder(data)
+                got = (text or "").split("\n")
+                right[name] += sum(1 for a, b in zip(lines, got, strict=False) if a == b)
+    print(f"\n## Mixed files: UTF-8 and cp1252 lines ({files} files, {lines_total} lines; % of lines right, target 100 %)\n")
+    print("| " + " | ".join(f"{n:>18}" for n in DECODERS) + " |")
+    print("|" + "|".join("-" * 20 for _ in DECODERS) + "|")
+    print("| " + " | ".join(f"{100 * right[n] / lines_total:>17.1f}%" for n in DECODERS) + " |")
+
+
+def calibration_table(calibration: list[tuple[float, bool, str]]) -> None:
+    print("\n## Calibration of umlautfix's Detection.confidence (target: >= 99 % right at >= 0.9)\n")
+    print("| confidence  |     n | right |")
+    print("|-------------|------:|------:|")
+    for lo, hi in ((0.0, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 0.99), (0.99, 1.01)):
+        bucket = [ok for c, ok, _ in calibration if lo <= c < hi]
+        if bucket:
+            print(f"| {lo:.2f} - {min(hi, 1.0):.2f} | {len(bucket):>5} | {100 * sum(bucket) / len(bucket):5.1f}% |")
+    high = [ok for c, ok, _ in calibration if c >= 0.9]
+    if high:
+        print(f"| **>= 0.90**  | {len(high):>5} | {100 * sum(high) / len(high):5.2f}% |")
+    wrong_sure = [what for c, ok, what in calibration if c >= 0.9 and not ok]
+    if wrong_sure:
+        print(f"wrong at >= 0.9: {len(wrong_sure)}: {sorted(set(wrong_sure))}")
+
+
+# ---------------------------------------------------------------- throughput
+
+
+def throughput(sources: dict[str, list[str]]) -> None:
+    text = "\n".join(sources["fixtures"]) + "\n"
+    print("\n## Throughput on 10 MB inputs: time of chardet.detect(max_bytes=len) / time of umlautfix (higher is better, target >= 1)\n")
+    print("| input             | umlautfix answer | chardet answer | ratio detect | ratio decode |")
+    print("|-------------------|------------------|----------------|-------------:|-------------:|")
+    for encoding in ("utf-8", "cp1252", "mac-roman", "cp850"):
+        written = as_written_in(text, encoding)
+        data = (written * (10_000_000 // len(written.encode(encoding)) + 1)).encode(encoding)[:10_000_000]
+        data = data[: data.rfind(b"\n") + 1]
+        ours, det = _best_time(lambda d=data: umlautfix.detect(d))
+        ours_decode, _ = _best_time(lambda d=data: umlautfix.decode(d))
+        theirs, guess = _best_time(lambda d=data: chardet.detect(d, max_bytes=len(d)))
+        their_decode, _ = _best_time(lambda d=data, g=guess: d.decode(g["encoding"] or "latin-1", "replace"))
+        print(
+            f"| {encoding + ' 10 MB':17} | {det.encoding:16} | {guess['encoding']!s:14} | {theirs / ours:12.1f} "
+            f"| {(theirs + their_decode) / ours_decode:12.1f} |"
+        )
+
+
+def _best_time(fn: Callable[[], object], runs: int = 3) -> tuple[float, object]:
+    best, result = float("inf"), None
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="every 5th sample, no throughput")
+    parser.add_argument("--no-peers", action="store_true", help="umlautfix only (while developing)")
+    ns = parser.parse_args(argv)
+    if ns.no_peers:
+        for name in list(DECODERS)[1:]:
+            del DECODERS[name]
+    step = 5 if ns.quick else 1
+    print(f"umlautfix {umlautfix.__version__}, chardet {chardet.__version__}, charset-normalizer {charset_normalizer.__version__}")
+    sources = load_paragraphs()
+    samples = make_samples(sources)
+    calibration: list[tuple[float, bool, str]] = []
+    accuracy(samples, step, calibration)
+    mixed_files(sources, step)
+    calibration_table(calibration)
+    if not ns.quick:
+        throughput(sources)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
