@@ -8,10 +8,11 @@ The lexicon lists each word with its Zipf frequency (log10 per billion words),
 so that lost-character restoration can tell a dominant reading from a tie.
 
 Quirks of the source that the consumers plan for:
-- wordfreq lower-cases every word, so the profile has no capitals: the
-  validator folds case before it compares letter statistics.
-- wordfreq folds ß to ss ("straße" and "strasse" are one entry), so the profile
-  counts ß as "ss" and the lexicon stores ß as "ss": lookups fold the same way.
+- wordfreq lower-cases every word and folds ß to ss ("straße" and "strasse" are
+  one entry). The lexicon stores words that way and lookups fold the same way.
+  The profile restores ß and the capital initials of nouns with a German
+  spelling list (Debian's wngerman, consulted only, see `written_forms`); its
+  letter and bigram tables stay case-folded, capitals are a table of their own.
 
 Run:  python scripts/build_german_data.py   (writes src/umlautfix/data/)
 """
@@ -23,6 +24,7 @@ import json
 import math
 import re
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
 import wordfreq
@@ -42,34 +44,127 @@ def german_words(min_zipf: float) -> dict[str, float]:
     return {w: f for w, f in freqs.items() if f >= threshold and WORD.match(w)}
 
 
-def build_profile(words: dict[str, float]) -> dict[str, object]:
+GERMAN_ALPHABET = frozenset("abcdefghijklmnopqrstuvwxyzäöüß")
+# Debian's German spelling list (igerman98, GPL-2+): consulted to restore ß and noun
+# capitals that wordfreq folds away; none of its words is shipped.
+SPELLING_LIST = Path("/usr/share/dict/ngerman")
+COMMON_WORDS = 2000  # distinctive German words kept in the profile
+COMMON_WORD = re.compile(r"^[a-zäöü]+$")
+# Latin-script languages of wordfreq a German word must be rarer in to count as distinctive.
+OTHER_LATIN_LANGUAGES = (
+    "ca", "cs", "da", "en", "es", "fi", "fil", "fr", "hu", "id", "is", "it", "lt",
+    "lv", "ms", "nb", "nl", "pl", "pt", "ro", "sh", "sk", "sl", "sv", "tr", "vi",
+)
+
+
+def build_profile(words: dict[str, float], spellings: dict[str, str]) -> dict[str, object]:
+    """Letter, capital and bigram frequencies of running German text, weighted by word frequency.
+
+    `spellings` maps a wordfreq word to how it is written (ß restored, capital
+    initial for nouns; see `written_forms`); words it does not know count as
+    written lower case with ss. Also the distinctive German words that
+    `profile.letter_statistics` counts to tell German from other languages.
+    """
     letters: Counter[str] = Counter()
+    capitals: Counter[str] = Counter()
     bigrams: Counter[str] = Counter()
+    known = 0.0
     for word, freq in words.items():
-        padded = f" {word} "
-        for ch in word:
+        written = spellings.get(word, word)
+        known += freq if word in spellings else 0.0
+        for ch in written:
+            if ch.isupper():
+                capitals[ch] += freq
+        folded = written.lower()
+        for ch in folded:
             letters[ch] += freq
-        for a, b in zip(padded, padded[1:]):
+        padded = f" {folded} "
+        for a, b in pairwise(padded):
             bigrams[a + b] += freq
     total_letters = sum(letters.values())
     total_bigrams = sum(bigrams.values())
     letter_freq = {c: round(n / total_letters, 7) for c, n in letters.most_common()}
-    german = set("abcdefghijklmnopqrstuvwxyzäöü")
+    capital_freq = {c: round(n / total_letters, 7) for c, n in capitals.most_common()}
     umlaut_rate = sum(letter_freq.get(c, 0.0) for c in "äöü")
-    outside = sum(f for c, f in letter_freq.items() if c not in german)
+    outside = sum(f for c, f in letter_freq.items() if c not in GERMAN_ALPHABET)
     # log-probabilities of bigrams, floored: the scorer needs a cost for unseen pairs
     kept = {bg: n / total_bigrams for bg, n in bigrams.items() if n / total_bigrams >= 1e-7}
     bigram_logp = {bg: round(math.log(p), 3) for bg, p in sorted(kept.items())}
+    common = distinctive_words(words)
     return {
-        "source": "wordfreq 3.1.1, German, words with zipf >= %.1f" % PROFILE_MIN_ZIPF,
+        "source": f"wordfreq {wordfreq_version()}, German, words with zipf >= {PROFILE_MIN_ZIPF:.1f}",
         "licence": "CC BY-SA 4.0 (wordfreq data)",
-        "quirks": ["lower-cased: capitals are folded", "ß folded to ss"],
+        "quirks": [
+            "wordfreq lower-cases: letters and bigrams are case-folded; capitals holds the capital "
+            "initials of words the spelling list writes capitalised only (nouns), sentence starts not counted",
+            "wordfreq folds ß to ss: ß restored where the spelling list writes the word with ß only",
+        ],
+        "spelling_list": f"{SPELLING_LIST} (Debian wngerman), looked up only; words spelled from it: "
+        f"{known / sum(words.values()):.1%} of the word mass",
         "letters": letter_freq,
+        "capitals": capital_freq,
+        "capital_rate": round(sum(capital_freq.values()), 6),
         "umlaut_rate": round(umlaut_rate, 6),
+        "sharp_s_rate": letter_freq.get("ß", 0.0),
         "outside_alphabet_rate": round(outside, 6),
         "bigram_floor": round(math.log(1e-7), 3),
+        "bigram_mean_logp": round(sum(p * math.log(p) for p in kept.values()) / sum(kept.values()), 4),
         "bigram_logp": bigram_logp,
+        "common_words_count": COMMON_WORDS,
+        "common_words_share": round(sum(words.get(w, 0.0) for w in common) / sum(words.values()), 4),
+        "common_words": common,
     }
+
+
+def written_forms(path: Path = SPELLING_LIST) -> dict[str, str]:
+    """How each (folded) word is written, from a German spelling list: with ß where the
+    list has only the ß spelling, capitalised where it has only the capitalised form.
+
+    wordfreq cannot say either (it lower-cases and folds ß), a spelling list can. A
+    folded word with two spellings ("masse": Masse, Maße) keeps its folded form.
+    """
+    if not path.exists():
+        raise SystemExit(f"{path} is missing: the profile needs the German spelling list (apt-get install wngerman)")
+    forms: dict[str, set[str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        word = line.strip()
+        if word and "'" not in word:
+            forms.setdefault(word.lower().replace("ß", "ss"), set()).add(word)
+    written: dict[str, str] = {}
+    for folded, spellings in forms.items():
+        lowered = {w.lower() for w in spellings}
+        spelled = lowered.pop() if len(lowered) == 1 else folded
+        if all(w.isupper() and len(w) > 1 for w in spellings):
+            spelled = spelled.upper()
+        elif all(w[0].isupper() for w in spellings):
+            spelled = spelled[0].upper() + spelled[1:]
+        written[folded] = spelled
+    return written
+
+
+def distinctive_words(words: dict[str, float]) -> list[str]:
+    """The COMMON_WORDS most frequent German words of two letters or more that are more
+    frequent in German than in every other Latin-script language wordfreq knows.
+
+    Their share of a text's words tells German from its neighbours ("the", "in",
+    "was", "also" are left out: they are as common elsewhere).
+    """
+    chosen: list[str] = []
+    for word in sorted(words, key=lambda w: -words[w]):
+        if len(word) < 2 or not COMMON_WORD.match(word):
+            continue
+        freq = words[word]
+        if all(wordfreq.word_frequency(word, lang) < freq for lang in OTHER_LATIN_LANGUAGES):
+            chosen.append(word)
+            if len(chosen) == COMMON_WORDS:
+                break
+    return chosen
+
+
+def wordfreq_version() -> str:
+    from importlib.metadata import version
+
+    return version("wordfreq")
 
 
 def build_lexicon(words: dict[str, float]) -> tuple[list[str], list[str]]:
@@ -94,7 +189,7 @@ def build_lexicon(words: dict[str, float]) -> tuple[list[str], list[str]]:
 
 def main() -> None:
     DATA.mkdir(parents=True, exist_ok=True)
-    profile = build_profile(german_words(PROFILE_MIN_ZIPF))
+    profile = build_profile(german_words(PROFILE_MIN_ZIPF), written_forms())
     (DATA / "profile_de.json").write_text(
         json.dumps(profile, ensure_ascii=False, indent=0, sort_keys=False) + "\n", encoding="utf-8"
     )

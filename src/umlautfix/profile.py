@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from functools import lru_cache
 from importlib import resources
 
@@ -42,11 +43,23 @@ MIXED_SCRIPT_COST = 6.0  # "GrӇe": a letter of another script glued to a Latin 
 
 @dataclass(frozen=True)
 class Profile:
+    """German reference statistics (data/profile_de.json, see scripts/build_german_data.py).
+
+    `letters` and `bigram_logp` are case-folded (wordfreq lower-cases); `capitals`
+    are the capital initials of nouns as a share of all letters, from a spelling list.
+    """
+
     letters: dict[str, float]
+    capitals: dict[str, float]
+    capital_rate: float
     bigram_logp: dict[str, float]
     bigram_floor: float
-    umlaut_rate: float
-    outside_alphabet_rate: float
+    bigram_mean_logp: float  # what running German averages per bigram
+    umlaut_rate: float  # ä ö ü among letters
+    sharp_s_rate: float  # ß among letters
+    outside_alphabet_rate: float  # letters outside a-z ä ö ü ß
+    common_words: frozenset[str]  # distinctive German words, lower case, ß as ss
+    common_words_share: float  # their share of running German words
 
 
 @lru_cache(maxsize=1)
@@ -57,10 +70,16 @@ def german_profile() -> Profile:
     )
     return Profile(
         letters=raw["letters"],
+        capitals=raw["capitals"],
+        capital_rate=raw["capital_rate"],
         bigram_logp=raw["bigram_logp"],
         bigram_floor=raw["bigram_floor"],
+        bigram_mean_logp=raw["bigram_mean_logp"],
         umlaut_rate=raw["umlaut_rate"],
+        sharp_s_rate=raw["sharp_s_rate"],
         outside_alphabet_rate=raw["outside_alphabet_rate"],
+        common_words=frozenset(raw["common_words"]),
+        common_words_share=raw["common_words_share"],
     )
 
 
@@ -142,45 +161,89 @@ def cost(text: str) -> float:
 
 @dataclass(frozen=True)
 class LetterStatistics:
-    """How the letters of a text compare with the German profile."""
+    """How the letters and words of a text compare with the German profile.
 
-    letters: int  # letters counted (case folded, ß as "ss")
-    umlaut_rate: float  # share of ä ö ü among letters
-    outside_rate: float  # share of letters outside a-z äöüß
-    bigram_logp: float  # mean log-probability of letter bigrams under the profile
+    Counts, not rates, so that the statistics of parts add up to those of the
+    whole (`a + b`); the rates are properties. Letters are case-folded before
+    they meet the profile, as wordfreq folds them; capitals are counted apart.
+    """
+
+    letters: int = 0  # letters in words
+    umlauts: int = 0  # ä ö ü, either case
+    sharp_s: int = 0  # ß and ẞ
+    capitals: int = 0
+    outside: int = 0  # letters outside a-z ä ö ü ß (é, å, ł, Ã, ...)
+    bigrams: int = 0  # letter bigrams, word edges included (" d", "r ")
+    bigram_logp_sum: float = 0.0
+    words: int = 0  # words of two letters or more
+    german_words: int = 0  # of those: distinctive German words, or spelled with ä ö ü ß only in German letters
+
+    def __add__(self, other: LetterStatistics) -> LetterStatistics:
+        return LetterStatistics(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
+
+    @property
+    def umlaut_rate(self) -> float:
+        return self.umlauts / self.letters if self.letters else 0.0
+
+    @property
+    def outside_rate(self) -> float:
+        return self.outside / self.letters if self.letters else 0.0
+
+    @property
+    def capital_rate(self) -> float:
+        return self.capitals / self.letters if self.letters else 0.0
+
+    @property
+    def bigram_logp(self) -> float:
+        """Mean log-probability of the letter bigrams under the profile."""
+        return self.bigram_logp_sum / self.bigrams if self.bigrams else 0.0
+
+    @property
+    def word_share(self) -> float:
+        """Share of the words that speak for German (see `german_words`)."""
+        return self.german_words / self.words if self.words else 0.0
 
 
-def letter_statistics(text: str) -> LetterStatistics:
+_WORD = re.compile(r"[^\W\d_]+")
+_OUTSIDE_LETTER = re.compile("[^a-zäöüß]")
+_UMLAUT_OR_SHARP_S = re.compile("[äöüß]")
+
+
+@lru_cache(maxsize=65536)
+def _word_statistics(word: str) -> tuple[int, int, int, int, int, float, bool]:
+    """(letters, umlauts, sharp s, capitals, outside, bigram log-probability sum, speaks for German)
+    of one word; cached, since running text repeats its words."""
+    low = word.lower()
     profile = german_profile()
     logp = profile.bigram_logp
     floor = profile.bigram_floor
-    letters = umlauts = outside = bigrams = 0
-    total_logp = 0.0
-    for word in text.lower().replace("ß", "ss").split():
-        prev = " "
-        for ch in word:
-            if not ch.isalpha():
-                if prev != " ":
-                    total_logp += logp.get(prev + " ", floor)
-                    bigrams += 1
-                prev = " "
-                continue
-            letters += 1
-            if ch in "äöü":
-                umlauts += 1
-            elif not ("a" <= ch <= "z"):
-                outside += 1
-            total_logp += logp.get(prev + ch, floor)
-            bigrams += 1
-            prev = ch
-        if prev != " ":
-            total_logp += logp.get(prev + " ", floor)
-            bigrams += 1
-    if not letters:
-        return LetterStatistics(0, 0.0, 0.0, 0.0)
-    return LetterStatistics(
-        letters=letters,
-        umlaut_rate=umlauts / letters,
-        outside_rate=outside / letters,
-        bigram_logp=total_logp / max(bigrams, 1),
+    padded = f" {low} "
+    logp_sum = sum(logp.get(padded[i : i + 2], floor) for i in range(len(padded) - 1))
+    outside = 0 if low.isascii() else len(_OUTSIDE_LETTER.findall(low))
+    umlauts = low.count("ä") + low.count("ö") + low.count("ü")
+    sharp_s = low.count("ß")
+    capitals = 0 if word.islower() else sum(ch.isupper() for ch in word)
+    german = len(low) >= 2 and (
+        low.replace("ß", "ss") in profile.common_words
+        or (not outside and _UMLAUT_OR_SHARP_S.search(low) is not None)
     )
+    return len(low), umlauts, sharp_s, capitals, outside, logp_sum, german
+
+
+def letter_statistics(text: str) -> LetterStatistics:
+    """Count the letters, bigrams and German words of `text` against the profile."""
+    letters = umlauts = sharp_s = capitals = outside = bigrams = words = german_words = 0
+    logp_sum = 0.0
+    for word in _WORD.findall(text):
+        n, u, s, c, o, lp, german = _word_statistics(word)
+        letters += n
+        umlauts += u
+        sharp_s += s
+        capitals += c
+        outside += o
+        bigrams += n + 1
+        logp_sum += lp
+        if n >= 2:
+            words += 1
+            german_words += german
+    return LetterStatistics(letters, umlauts, sharp_s, capitals, outside, bigrams, logp_sum, words, german_words)

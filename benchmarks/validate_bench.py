@@ -1,0 +1,338 @@
+"""Validator benchmark: verdicts on clean, damaged and non-German text, and the ROC
+behind each threshold of `umlautfix.validate`.
+
+Inputs (all read, nothing written):
+- German: fixtures/text/de/*.txt (paragraphs we wrote: news, forum, product, misc).
+  Each file is split in two halves by paragraph: the first half is the TUNING set
+  (the thresholds were chosen on it), the second the TEST set (not looked at while
+  choosing). Documents are built inside one half: from every paragraph, the
+  paragraph and as many of the next ones (1 to 3 in all) as it takes to reach 200
+  characters; a start whose 3 paragraphs stay under 200 characters gives no
+  document. Documents therefore overlap (a paragraph is in up to three of them).
+- Damaged German: every corruption of benchmarks/corrupt.py (the repair
+  benchmark's) applied to every German TEST document; a corruption that leaves a
+  document unchanged (saved-cp1252-opened-latin-1 on text without „“–€) is skipped
+  and counted apart. Plus one corruption of our own, `transliterated` (ä→ae, ö→oe,
+  ü→ue, Ä→Ae, ...), for the verdict of the same name.
+- Other languages: fixtures/text/other/*.txt (fr pt es tr is pl cs en nl da sv),
+  split into halves and built into documents the same way.
+- Old orthography: ../shared/corpus/de-lit-sentences.txt (Schlegel, Novalis,
+  1797-98; CC BY-NC-SA, read only, never copied), consecutive sentences joined
+  until 200 characters. Skipped, and said so, when the file is absent.
+- Short strings: prefixes (cut at a word end) of German and other-language
+  paragraphs, by number of letters.
+
+Tables: the targets of issue 6 (PASS/MISS), verdicts per input set, an ROC per
+`not_german` threshold (sweeping one, the others at their chosen values: false
+positives = clean German documents judged not German, recall = other-language
+documents judged not German), an ROC for the damage guard MIN_GAIN (false
+positives = clean German judged damaged, recall = damaged German judged not
+clean), and the short-string table behind MIN_LETTERS.
+
+    python benchmarks/validate_bench.py            # everything, about a minute on one core
+    python benchmarks/validate_bench.py --quick    # every 4th document, no MIN_GAIN sweep
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import re
+import sys
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+from umlautfix.profile import LetterStatistics, letter_statistics
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from corrupt import CORRUPTIONS, is_lossy  # noqa: E402  (a sibling script, not a package)
+
+# the module, not the function umlautfix.validate that the package exports under the same name
+V = importlib.import_module("umlautfix.validate")
+
+GERMAN = ROOT / "fixtures" / "text" / "de"
+OTHER = ROOT / "fixtures" / "text" / "other"
+LIT = ROOT.parent / "shared" / "corpus" / "de-lit-sentences.txt"
+MIN_DOC_CHARS = 200
+MAX_PARAGRAPHS = 3
+TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+SHORT_BUCKETS = (10, 20, 30, 40, 60, 80)
+
+
+# --- inputs -------------------------------------------------------------------------------
+
+
+def paragraphs(path: Path) -> list[str]:
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def halves(paras: list[str]) -> tuple[list[str], list[str]]:
+    middle = len(paras) // 2
+    return paras[:middle], paras[middle:]
+
+
+def documents(paras: list[str]) -> list[str]:
+    """From every paragraph, it and the next ones (at most MAX_PARAGRAPHS) until MIN_DOC_CHARS."""
+    docs = []
+    for i in range(len(paras)):
+        for k in range(1, MAX_PARAGRAPHS + 1):
+            if i + k > len(paras):
+                break
+            doc = "\n".join(paras[i : i + k])
+            if len(doc) >= MIN_DOC_CHARS:
+                docs.append(doc)
+                break
+    return docs
+
+
+def split_documents(folder: Path) -> dict[str, tuple[list[str], list[str]]]:
+    """file stem -> (tuning documents, test documents)."""
+    out = {}
+    for path in sorted(folder.glob("*.txt")):
+        tune, test = halves(paragraphs(path))
+        out[path.stem] = (documents(tune), documents(test))
+    return out
+
+
+def lit_documents() -> list[str] | None:
+    if not LIT.exists():
+        return None
+    docs, current = [], ""
+    for line in LIT.read_text(encoding="utf-8").splitlines():
+        current = f"{current} {line.strip()}".strip()
+        if len(current) >= MIN_DOC_CHARS:
+            docs.append(current)
+            current = ""
+    return docs
+
+
+def thin(docs: list[str], quick: bool) -> list[str]:
+    return docs[::4] if quick else docs
+
+
+# --- tables -------------------------------------------------------------------------------
+
+
+def share(n: int, total: int) -> str:
+    return f"{100.0 * n / total:6.2f} %" if total else "     n/a"
+
+
+def print_table(title: str, header: list[str], rows: Iterable[list[str]]) -> None:
+    rows = list(rows)
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    print(f"\n{title}\n")
+    print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |")
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for r in rows:
+        print("| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) + " |")
+
+
+def verdict_row(name: str, verdicts: Counter[str]) -> list[str]:
+    total = sum(verdicts.values())
+    return [name, str(total)] + [str(verdicts.get(v, 0)) for v in V.VERDICTS]
+
+
+def verdicts_of(docs: Iterable[str]) -> Counter[str]:
+    return Counter(V.validate(d).verdict for d in docs)
+
+
+# --- ROC of the not_german thresholds --------------------------------------------------------
+
+
+def not_german_roc(
+    german: list[LetterStatistics], other: list[LetterStatistics], name: str, values: list[float]
+) -> list[list[str]]:
+    """Sweep one threshold of `is_german`, the others as chosen."""
+    chosen = getattr(V, name)
+    rows = []
+    try:
+        for value in values:
+            setattr(V, name, value)
+            fp = sum(not V.is_german(s) for s in german)
+            caught = sum(not V.is_german(s) for s in other)
+            mark = " (chosen)" if value == chosen else ""
+            rows.append([f"{value:g}{mark}", share(fp, len(german)), share(caught, len(other))])
+    finally:
+        setattr(V, name, chosen)
+    return rows
+
+
+# --- ROC of the damage guard ------------------------------------------------------------------
+
+
+def damage_roc(clean: list[str], damaged: list[str], values: list[float]) -> list[list[str]]:
+    chosen = V.MIN_GAIN
+    rows = []
+    try:
+        for value in values:
+            V.MIN_GAIN = value
+            fp = sum(_damaged(d) for d in clean)
+            caught = sum(not V.validate(d).ok for d in damaged)
+            mark = " (chosen)" if value == chosen else ""
+            rows.append([f"{value:g}{mark}", share(fp, len(clean)), share(caught, len(damaged))])
+    finally:
+        V.MIN_GAIN = chosen
+    return rows
+
+
+def _damaged(doc: str) -> bool:
+    return V.validate(doc).verdict in ("mojibake", "lossy")
+
+
+# --- short strings ----------------------------------------------------------------------------
+
+_WORD_END = re.compile(r"[^\W\d_](?=\W|$)")
+
+
+def prefixes(paras: list[str], letters: int) -> list[str]:
+    """The shortest prefix of each paragraph (ending at a word end) with at least `letters` letters."""
+    out = []
+    for para in paras:
+        count = 0
+        for i, ch in enumerate(para):
+            count += ch.isalpha()
+            if count >= letters and _WORD_END.match(para, i):
+                out.append(para[: i + 1])
+                break
+    return out
+
+
+def short_table(german: list[str], other: list[str]) -> list[list[str]]:
+    rows = []
+    for n in SHORT_BUCKETS:
+        de = prefixes(german, n)
+        ot = prefixes(other, n)
+        de_ok = sum(V.is_german(letter_statistics(p)) for p in de)
+        ot_ok = sum(not V.is_german(letter_statistics(p)) for p in ot)
+        de_verdict = verdicts_of(de)
+        rows.append([
+            str(n), str(len(de)), share(de_ok, len(de)), share(ot_ok, len(ot)),
+            share(de_verdict["clean"], len(de)), share(de_verdict["too_short"], len(de)),
+        ])
+    return rows
+
+
+# --- main -----------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="every 4th document, no MIN_GAIN sweep")
+    args = parser.parse_args(argv)
+
+    german = split_documents(GERMAN)
+    other = split_documents(OTHER)
+    de_tune = thin([d for tune, _ in german.values() for d in tune], args.quick)
+    de_test = thin([d for _, test in german.values() for d in test], args.quick)
+    ot_tune = {k: thin(t, args.quick) for k, (t, _) in other.items()}
+    ot_test = {k: thin(t, args.quick) for k, (_, t) in other.items()}
+    lit = lit_documents()
+    print(f"German documents: {len(de_tune)} tuning, {len(de_test)} test (>= {MIN_DOC_CHARS} chars, "
+          f"1-{MAX_PARAGRAPHS} consecutive paragraphs, overlapping)")
+    n_other = (sum(map(len, ot_tune.values())), sum(map(len, ot_test.values())))
+    print(f"Other languages: {n_other[0]} tuning, {n_other[1]} test documents")
+    if lit is None:
+        print(f"Old orthography: {LIT} not found, skipped")
+    else:
+        lit = thin(lit, args.quick)
+        print(f"Old orthography: {len(lit)} documents from {LIT.name} (read only)")
+
+    # verdicts per set
+    rows = [
+        verdict_row("German, tuning", verdicts_of(de_tune)),
+        verdict_row("German, test", verdicts_of(de_test)),
+    ]
+    lit_verdicts = verdicts_of(lit) if lit else Counter()
+    if lit:
+        rows.append(verdict_row("German 1797-98 (corpus)", lit_verdicts))
+    other_test = Counter()
+    other_any = Counter()
+    for lang, docs in ot_test.items():
+        counts = verdicts_of(docs)
+        other_test += counts
+        other_any += counts + verdicts_of(ot_tune[lang])
+        rows.append(verdict_row(f"{lang}, test", counts))
+    print_table("Verdicts per input set (documents)", ["input", "n", *V.VERDICTS], rows)
+
+    damaged_rows = []
+    damaged_total = Counter()
+    damaged_docs: list[str] = []
+    unchanged = 0
+    for name, corrupt in [*CORRUPTIONS.items(), ("transliterated", lambda t: t.translate(TRANSLITERATION))]:
+        docs = [corrupt(d) for d in de_test]
+        changed = [c for c, d in zip(docs, de_test, strict=True) if c != d]
+        unchanged += len(docs) - len(changed)
+        counts = verdicts_of(changed)
+        if name != "transliterated":
+            damaged_total += counts
+            damaged_docs += changed
+        label = name + (" (lossy)" if name in CORRUPTIONS and is_lossy(name) else "")
+        damaged_rows.append(verdict_row(label, counts))
+    damaged_rows.append(verdict_row("all corruptions of corrupt.py", damaged_total))
+    print_table(f"Verdicts on damaged German test documents ({unchanged} left unchanged by a corruption, not counted)",
+                ["corruption", "n", *V.VERDICTS], damaged_rows)
+
+    # targets
+    de_test_v = verdicts_of(de_test)
+    n_de = sum(de_test_v.values())
+    n_dmg = sum(damaged_total.values())
+    n_ot = sum(other_test.values())
+    targets = [
+        ["clean German test docs judged clean", share(de_test_v["clean"], n_de), ">= 99.5 %",
+         _pass(de_test_v["clean"], n_de, 0.995)],
+        ["damaged German test docs judged not clean", share(n_dmg - damaged_total["clean"], n_dmg), ">= 99 %",
+         _pass(n_dmg - damaged_total["clean"], n_dmg, 0.99)],
+        ["other-language test docs judged not_german", share(other_test["not_german"], n_ot), ">= 95 %",
+         _pass(other_test["not_german"], n_ot, 0.95)],
+        ["other-language docs (both halves) judged mojibake", str(other_any["mojibake"]), "0",
+         "PASS" if other_any["mojibake"] == 0 else "MISS"],
+    ]
+    if lit:
+        n_lit = sum(lit_verdicts.values())
+        targets.append(["1797-98 corpus docs judged clean", share(lit_verdicts["clean"], n_lit), "all (see lossy)",
+                        "PASS" if lit_verdicts["clean"] + lit_verdicts["lossy"] == n_lit else "MISS"])
+    print_table("Targets of issue 6", ["measure", "value", "target", ""], targets)
+
+    # ROCs
+    for split, de_docs, ot_docs in (("tuning", de_tune, ot_tune), ("test", de_test, ot_test)):
+        de_stats = [letter_statistics(d) for d in de_docs + (lit or [])]
+        ot_stats = [letter_statistics(d) for docs in ot_docs.values() for d in docs]
+        label = f"German {split} + 1797-98 corpus" if lit else f"German {split}"
+        for name, values in (
+            ("MIN_WORD_SHARE", [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6]),
+            ("MAX_OUTSIDE_RATE", [0.005, 0.01, 0.015, 0.02, 0.03, 0.05, 1.0]),
+            ("MIN_BIGRAM_LOGP", [-7.0, -6.6, -6.3, -6.0, -5.8, -5.6, -5.4]),
+        ):
+            print_table(
+                f"ROC of {name} on the {split} half ({len(de_stats)} German docs: {label}; "
+                f"{len(ot_stats)} other-language docs)",
+                [name, "German judged not_german (false positives)", "other languages judged not_german (recall)"],
+                not_german_roc(de_stats, ot_stats, name, values),
+            )
+    if not args.quick:
+        clean = de_test + (lit or [])
+        print_table(
+            f"ROC of MIN_GAIN (nats) on the test half: {len(clean)} clean German docs, {len(damaged_docs)} damaged",
+            ["MIN_GAIN", "clean judged mojibake/lossy (false positives)", "damaged judged not clean (recall)"],
+            damage_roc(clean, damaged_docs[::3], [0.5, 1.0, 2.0, 4.0, 8.0]),
+        )
+    de_paras = [p for path in sorted(GERMAN.glob("*.txt")) for p in halves(paragraphs(path))[1]]
+    ot_paras = [p for path in sorted(OTHER.glob("*.txt")) for p in halves(paragraphs(path))[1]]
+    print_table(
+        f"Short strings (test-half paragraph prefixes; MIN_LETTERS = {V.MIN_LETTERS})",
+        ["letters", "n German", "German judged German", "others judged not German",
+         "German: clean", "German: too_short"],
+        short_table(de_paras, ot_paras),
+    )
+    return 0
+
+
+def _pass(n: int, total: int, target: float) -> str:
+    return "PASS" if total and n / total >= target else "MISS"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
