@@ -37,11 +37,12 @@ from functools import cache
 
 import chardet
 
+from .lexicon import is_word
 from .profile import cost
 
 SAMPLE_BYTES = 64 * 1024  # what IncrementalDetector and the CLI read before deciding
-CONTEXT_BYTES = 32  # ASCII context kept on each side of a high-byte run in the ranking sample
-RANKING_BUDGET = 24 * 1024  # bytes of high-byte runs with context that the ranking reads
+CONTEXT_BYTES = 16  # ASCII context kept on each side of a high-byte run in the ranking sample
+RANKING_BUDGET = 8 * 1024  # bytes of high-byte runs with context that the ranking reads
 
 # The German 8-bit code pages, in the order that breaks ties between code pages
 # that decode the bytes to the same text: a variant is named only when the
@@ -68,8 +69,11 @@ GERMAN_COST_PER_CHAR = 4.5
 # reads more German in a code page by UTF8_DOUBT_MARGIN nats gets a low confidence.
 COST_SCALE = 1.0
 UTF8_DOUBT_MARGIN = 6.0
+UTF8_SURE_SEQUENCES = 8
 MAX_GUESS_CONFIDENCE = 0.99
 NOT_GERMAN_CONFIDENCE_CAP = 0.8  # chardet's fallback: not measured to 99 %
+CHARDET_MIN_EVIDENCE = 4  # non-ASCII bytes before chardet's choice may cost more than ours
+CHARDET_TOLERANCE = 3.0  # nats per non-ASCII byte chardet's choice may cost more than ours
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE, whose BOM is its prefix
@@ -212,18 +216,25 @@ def _decodes(data: bytes, codec: str, *, final: bool = True) -> bool:
 
 
 @cache
-def _undefined_bytes(codec: str) -> re.Pattern[bytes] | None:
-    """A pattern for the bytes `codec` cannot decode (None when it decodes all 256)."""
-    undefined = [b for b in range(256) if not _decodes(bytes([b]), codec)]
-    if not undefined:
-        return None
-    return re.compile(b"[" + b"".join(re.escape(bytes([b])) for b in undefined) + b"]")
+def _undefined_bytes(codec: str) -> frozenset[int]:
+    """The bytes a single-byte `codec` cannot decode."""
+    return frozenset(b for b in range(256) if not _decodes(bytes([b]), codec))
 
 
-def _decodes_all(data: bytes, codec: str) -> bool:
-    """Whether a single-byte `codec` decodes every byte of `data` (fast, no decoding)."""
-    pattern = _undefined_bytes(codec)
-    return pattern is None or pattern.search(data) is None
+_ASCII_BYTES = bytes(range(0x80))
+
+
+@cache
+def _is_single_byte(codec: str) -> bool:
+    try:
+        return len(bytes(range(256)).decode(codec, errors="replace")) == 256
+    except LookupError:
+        return False
+
+
+def _high_bytes(data: bytes) -> frozenset[int]:
+    """The distinct bytes 0x80-0xFF in `data` (one fast pass, whatever its size)."""
+    return frozenset(data.translate(None, _ASCII_BYTES))
 
 
 @dataclass(frozen=True)
@@ -265,12 +276,17 @@ def _ranking_sample(data: bytes) -> bytes:
     return b"\n".join(pieces)
 
 
-def _rank(sample: bytes, candidates: Iterable[str], whole: bytes) -> list[_Reading]:
-    """Readings of `sample` under each candidate that decodes all of `whole`,
-    cheapest (most German) first; candidates giving the same text share a reading."""
+def _rank(sample: bytes, candidates: Iterable[str], whole: bytes, present: frozenset[int]) -> list[_Reading]:
+    """Readings of `sample` under each candidate that decodes all of `whole`
+    (for a single-byte code page: every byte in `present`, the high bytes of
+    `whole`), cheapest (most German) first; candidates giving the same text
+    share a reading."""
     by_text: dict[str, list[str]] = {}
     for name in candidates:
-        if not _decodes_all(whole, name):
+        if _is_single_byte(name):
+            if not present.isdisjoint(_undefined_bytes(name)):
+                continue
+        elif not _decodes(whole, name):
             continue
         try:
             text = sample.decode(name)
@@ -298,6 +314,8 @@ _CAPITAL_IN_WORD = re.compile(r"(?<=[^\W\d_])[^\x00-\x7f\W\d_](?=[^\W\d_])")
 _LONE_CAPITAL = re.compile(r"(?<![^\W\d_])[^\x00-\x7f\W\d_](?![^\W\d_])")
 _GERMAN_QUOTES = re.compile("[„“]")
 SHAPE_COST = 4.0
+KNOWN_WORD_BONUS = 3.0  # nats off for each word with ä ö ü ß that the German lexicon knows
+_NON_ASCII_WORD = re.compile(r"\w*[^\x00-\x7f\W\d_]\w*")
 
 
 def _reading_cost(text: str) -> float:
@@ -312,7 +330,8 @@ def _reading_cost(text: str) -> float:
     shape += sum(1 for m in _LONE_CAPITAL.finditer(text) if m.group().isupper())
     shape += sum(1 for m in _CAPITAL_IN_WORD.finditer(text) if m.group().isupper() and _lower_follows(text, m.end()))
     shape += _unclosed_quotes(text)
-    return cost(text) + SHAPE_COST * shape
+    known = sum(1 for m in _NON_ASCII_WORD.finditer(text) if is_word(m.group()))
+    return cost(text) + SHAPE_COST * shape - KNOWN_WORD_BONUS * known
 
 
 def _unclosed_quotes(text: str) -> int:
@@ -414,7 +433,7 @@ def _declared(data: bytes, evidence: list[str]) -> Detection | None:
         return None
     sample = _ranking_sample(data)
     declared_cost = _reading_cost(sample.decode(codec))
-    rivals = _rank(sample, GERMAN_SINGLE_BYTE, data)
+    rivals = _rank(sample, GERMAN_SINGLE_BYTE, data, _high_bytes(data))
     if _decodes(data, "utf-8"):
         as_utf8 = sample.decode("utf-8", "replace")
         rivals.append(_Reading(("utf-8",), as_utf8, _reading_cost(as_utf8), 1))
@@ -440,9 +459,25 @@ def _codec_name(declared: str) -> str | None:
     return canonical
 
 
+def _utf8_valid_quickly(data: bytes) -> bool:
+    """Whether `data` is valid UTF-8, checked in pieces: decoding 10 MB at once
+    builds one huge string (four bytes a character once an emoji occurs)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    try:
+        for start in range(0, len(data), SAMPLE_BYTES):
+            decoder.decode(view[start : start + SAMPLE_BYTES])
+        decoder.decode(b"", True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _strict_utf8(data: bytes, final: bool, evidence: list[str]) -> Detection | None:
     try:
-        data.decode("utf-8")
+        if _utf8_valid_quickly(data):
+            return _utf8_detection(data, evidence)
+        data.decode("utf-8")  # for the position and reason of the first error
     except UnicodeDecodeError as err:
         cut_off = err.reason == "unexpected end of data" and err.start >= len(data) - 3
         if not cut_off:
@@ -460,10 +495,14 @@ def _strict_utf8(data: bytes, final: bool, evidence: list[str]) -> Detection | N
 
 def _utf8_detection(data: bytes, evidence: list[str]) -> Detection:
     """Valid UTF-8 stays UTF-8; the confidence drops when a single-byte reading
-    is clearly more German (a short cp1252 text that happens to be valid UTF-8)."""
+    is clearly more German (a short cp1252 text that happens to be valid UTF-8;
+    with UTF8_SURE_SEQUENCES multi-byte sequences that cannot happen by chance)."""
     sample = _ranking_sample(data)
+    for sequences, _ in enumerate(_UTF8_MULTIBYTE.finditer(sample), start=1):
+        if sequences >= UTF8_SURE_SEQUENCES:
+            return Detection("utf-8", 1.0, [*evidence, "valid UTF-8 with non-ASCII characters"])
     utf8_cost = _reading_cost(sample.decode("utf-8", "replace"))
-    readings = _rank(sample, GERMAN_SINGLE_BYTE, data)
+    readings = _rank(sample, GERMAN_SINGLE_BYTE, data, _high_bytes(data))
     if readings and readings[0].cost + UTF8_DOUBT_MARGIN < utf8_cost:
         return Detection(
             "utf-8",
@@ -475,14 +514,15 @@ def _utf8_detection(data: bytes, evidence: list[str]) -> Detection:
 
 def _single_byte_or_mixed(data: bytes, evidence: list[str]) -> Detection:
     sample = _ranking_sample(data)
-    readings = _rank(sample, GERMAN_SINGLE_BYTE, data)
+    present = _high_bytes(data)
+    readings = _rank(sample, GERMAN_SINGLE_BYTE, data, present)
     if _UTF8_MULTIBYTE.search(sample):
         mixed = _mixed_detection(data, sample, readings, evidence)
         if mixed is not None:
             return mixed
     best = readings[0]
     if best.cost_per_char > GERMAN_COST_PER_CHAR:
-        return _not_german(data, sample, readings, evidence)
+        return _not_german(data, sample, present, readings, evidence)
     return _german_single_byte(readings, evidence)
 
 
@@ -515,26 +555,34 @@ def _mixed_detection(
     return Detection("utf-8", _confidence(mixed, [mixed, *readings]), [*evidence, why], mixed=True, single_byte=codec)
 
 
-def _not_german(data: bytes, sample: bytes, readings: list[_Reading], evidence: list[str]) -> Detection:
-    """No German code page reads as German: chardet supplies candidates and,
-    among readings about as plausible as the best, decides."""
-    guesses = chardet.detect_all(sample, max_bytes=len(sample), compat_names=False, ignore_threshold=True)
+def _not_german(
+    data: bytes, sample: bytes, present: frozenset[int], readings: list[_Reading], evidence: list[str]
+) -> Detection:
+    """No German code page reads as German by the profile: ask chardet. When it
+    hears German (a German text whose only non-ASCII letters are loan letters,
+    "echappées"), the German ranking stands. Otherwise chardet's choice decides
+    when it reads about as plausibly as the best reading (it knows other
+    languages; the German profile does not). With few non-ASCII bytes chardet
+    has too little to go on: its choice must then read at least as well."""
+    guesses = chardet.detect_all(sample, max_bytes=len(sample), compat_names=False)
+    if guesses and guesses[0]["language"] == "de":
+        return _german_single_byte(readings, [*evidence, "chardet hears German"])
     names = [_codec_name(g["encoding"]) for g in guesses if g["encoding"]]
-    candidates = [n for n in names if n and not n.startswith(("utf-16", "utf-32"))][:6]
-    chardet_readings = _rank(sample, candidates, data) if candidates else []
-    pool = {r.text: r for r in [*readings, *chardet_readings]}
-    best_cost = min(r.cost for r in pool.values())
-    tolerance = 1.0 * max(1, readings[0].non_ascii)
-    for name in candidates:
-        reading = next((r for r in chardet_readings if name in r.codecs), None)
-        if reading is not None and reading.cost <= best_cost + tolerance:
-            why = f"not German under any German code page; chardet's choice {name} decodes and reads plausibly"
-            conf = min(NOT_GERMAN_CONFIDENCE_CAP, _confidence(reading, pool.values()))
-            return Detection(name, conf, [*evidence, why])
+    candidates = [n for n in names if n and not n.startswith(("utf", "ascii"))][:5]
+    chardet_readings = _rank(sample, candidates, data, present) if candidates else []
+    pool = {r.text: r for r in [*chardet_readings, *readings]}  # a German name wins for the same text
     best = min(pool.values(), key=lambda r: r.cost)
-    why = f"not German under any German code page; {best.codecs[0]} reads best"
-    conf = min(NOT_GERMAN_CONFIDENCE_CAP, _confidence(best, pool.values()))
-    return Detection(best.codecs[0], conf, [*evidence, why])
+    non_ascii = readings[0].non_ascii if readings else 0
+    tolerance = CHARDET_TOLERANCE * non_ascii if non_ascii >= CHARDET_MIN_EVIDENCE else 0.0
+    top = next((r for r in chardet_readings if candidates[0] in r.codecs), None) if candidates else None
+    if top is not None and top.cost <= best.cost + tolerance:
+        chosen = pool[top.text]
+        language = guesses[0]["language"] or "an unknown language"
+        why = f"chardet hears {language} in {chosen.codecs[0]}, which reads about as well as any"
+    else:
+        chosen, why = best, f"{best.codecs[0]} reads best"
+    conf = min(NOT_GERMAN_CONFIDENCE_CAP, _confidence(chosen, pool.values()))
+    return Detection(chosen.codecs[0], conf, [*evidence, f"not German under any German code page; {why}"])
 
 
 # --------------------------------------------------------------------------- decode
