@@ -73,7 +73,8 @@ UTF8_SURE_SEQUENCES = 8
 MAX_GUESS_CONFIDENCE = 0.99
 NOT_GERMAN_CONFIDENCE_CAP = 0.8  # chardet's fallback: not measured to 99 %
 CHARDET_MIN_EVIDENCE = 4  # non-ASCII bytes before chardet's choice may cost more than ours
-CHARDET_TOLERANCE = 3.0  # nats per non-ASCII byte chardet's choice may cost more than ours
+CHARDET_TIE = 0.01  # chardet confidences this close are a tie that the German cost breaks
+CHARDET_TOLERANCE = 2.0  # nats per non-ASCII byte chardet's choice may cost more than ours
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE, whose BOM is its prefix
@@ -300,6 +301,7 @@ def _rank(sample: bytes, candidates: Iterable[str], whole: bytes, present: froze
 
 
 _HIGH_SET_RE = re.compile(rb"[\x80-\xff]")
+_C1_CONTROL = re.compile("[\x80-\x9f]")  # what latin-1 makes of cp1252's bytes: never text
 
 
 # Characters that stand glued before a word (openers) or after one (closers) in
@@ -449,6 +451,8 @@ def _declared(data: bytes, evidence: list[str]) -> Detection | None:
 
 def _codec_name(declared: str) -> str | None:
     """The codec for a declared charset name, in the spelling this module reports."""
+    if not declared:
+        return None
     try:
         canonical = codecs.lookup(declared).name
     except LookupError:
@@ -567,6 +571,7 @@ def _not_german(
     guesses = chardet.detect_all(sample, max_bytes=len(sample), compat_names=False)
     if guesses and guesses[0]["language"] == "de":
         return _german_single_byte(readings, [*evidence, "chardet hears German"])
+    top_confidence = guesses[0]["confidence"] if guesses else 0.0
     names = [_codec_name(g["encoding"]) for g in guesses if g["encoding"]]
     candidates = [n for n in names if n and not n.startswith(("utf", "ascii"))][:5]
     chardet_readings = _rank(sample, candidates, data, present) if candidates else []
@@ -574,7 +579,10 @@ def _not_german(
     best = min(pool.values(), key=lambda r: r.cost)
     non_ascii = readings[0].non_ascii if readings else 0
     tolerance = CHARDET_TOLERANCE * non_ascii if non_ascii >= CHARDET_MIN_EVIDENCE else 0.0
-    top = next((r for r in chardet_readings if candidates[0] in r.codecs), None) if candidates else None
+    # chardet's choice: its top guesses that tie (it cannot tell them apart), cheapest first
+    tied = {_codec_name(g["encoding"] or "") for g in guesses if g["confidence"] >= top_confidence - CHARDET_TIE}
+    choices = [r for r in chardet_readings if tied & set(r.codecs) and not _C1_CONTROL.search(r.text)]
+    top = choices[0] if choices else None
     if top is not None and top.cost <= best.cost + tolerance:
         chosen = pool[top.text]
         language = guesses[0]["language"] or "an unknown language"

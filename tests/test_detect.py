@@ -1,0 +1,254 @@
+"""Stage 1, detect: tables of cases (input, expected, why), and properties."""
+
+from __future__ import annotations
+
+import codecs
+import warnings
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from umlautfix.detect import (
+    BinaryInputError,
+    Detection,
+    IncrementalDetector,
+    UndecodableBytesWarning,
+    check_binary,
+    decode,
+    decode_mixed,
+    detect,
+)
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "detect"
+
+# A German sentence for each code page, using only characters the code page has;
+# where a code page's own bytes occur, the expected name is that code page.
+SENTENCE_CASES = [
+    # (text, codec it is saved in, expected Detection.encoding, why)
+    ("Die Bürgermeisterin begrüßte „alle Gäste“ – Öffnungszeiten: Mo–Fr", "cp1252", "cp1252",
+     "„ “ – are cp1252's 0x80-0x9F bytes"),
+    ("Schöne Grüße aus Köln, die Äpfel sind für Sie", "latin-1", "latin-1",
+     "no 0x80-0x9F byte: latin-1, cp1252 and iso-8859-15 decode it identically; the base is named"),
+    ("Die Äpfel kosten 5 € pro Kilo, schöne Grüße", "iso-8859-15", "iso-8859-15",
+     "€ at 0xA4 is iso-8859-15's own (latin-1 and cp1252 read ¤ there)"),
+    ("Die Übergröße passt für Männer und Frauen", "cp850", "cp850",
+     "DOS letters at 0x80-0x9F; cp850 and cp437 share them, cp850 is German DOS"),
+    ("Die Kreiszahl π ist größer als drei, sagt Jürgen", "cp437", "cp437",
+     "π at 0xE3 exists in cp437 only (cp850 has Ò there)"),
+    ("Größe für Äpfel und Öl, schöne Grüße", "mac-roman", "mac-roman", "Mac Roman letters"),
+    ("Die Firma Łukasiewicz aus Łódź liefert nach Köln, sagt Paweł Świątek", "cp1250", "cp1250",
+     "Ł ź ł Ś ą exist in cp1250 only; ö and ó are shared with latin-1"),
+    ("Grüße aus Düsseldorf – 20 € für Straßenbahn", "utf-8", "utf-8", "valid UTF-8"),
+    ("Grüße aus Düsseldorf – 20 € für Straßenbahn", "utf-16-le", "utf-16-le", "UTF-16 LE without a BOM"),
+    ("Grüße aus Düsseldorf – 20 € für Straßenbahn", "utf-16-be", "utf-16-be", "UTF-16 BE without a BOM"),
+    ("Grüße aus Düsseldorf", "utf-32-le", "utf-32-le", "UTF-32 LE without a BOM"),
+    ("Hallo Welt", "ascii", "ascii", "only ASCII bytes"),
+]
+
+
+@pytest.mark.parametrize(("text", "codec", "expected", "why"), SENTENCE_CASES)
+def test_detect_german_sentence(text: str, codec: str, expected: str, why: str) -> None:
+    data = text.encode(codec)
+    det = detect(data)
+    assert det.encoding == expected, why
+    assert det.evidence, "every answer says why"
+    assert decode(data) == text
+
+
+BOM_CASES = [
+    (codecs.BOM_UTF8 + "Grüße".encode(), "utf-8-sig", "Grüße"),
+    (codecs.BOM_UTF16_LE + "Grüße".encode("utf-16-le"), "utf-16", "Grüße"),
+    (codecs.BOM_UTF16_BE + "Grüße".encode("utf-16-be"), "utf-16", "Grüße"),
+    (codecs.BOM_UTF32_LE + "Grüße".encode("utf-32-le"), "utf-32", "Grüße"),
+    (codecs.BOM_UTF32_BE + "Grüße".encode("utf-32-be"), "utf-32", "Grüße"),
+]
+
+
+@pytest.mark.parametrize(("data", "expected", "text"), BOM_CASES)
+def test_byte_order_marks(data: bytes, expected: str, text: str) -> None:
+    det = detect(data)
+    assert (det.encoding, det.confidence) == (expected, 1.0)
+    assert "byte-order mark" in det.evidence[0]
+    assert decode(data) == text
+
+
+DECLARED_CASES = [
+    # (bytes, expected encoding, evidence contains, why)
+    ('<?xml version="1.0" encoding="ISO-8859-15"?><p>Preis: 5 € für Äpfel</p>'.encode("iso-8859-15"),
+     "iso-8859-15", "declared charset ISO-8859-15", "a right declaration is trusted"),
+    ('<meta charset="windows-1252"><p>Schöne Grüße</p>'.encode("cp1252"),
+     "cp1252", "declared charset windows-1252",
+     "right, and latin-1 reads the same: the declaration names it (in Python's spelling)"),
+    ('<meta charset="utf-8"><p>„Schöne Grüße“</p>'.encode("cp1252"),
+     "cp1252", "do not decode", "declared UTF-8, but the bytes are not valid UTF-8"),
+    ('<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1"><p>Grüße</p>'.encode(),
+     "utf-8", "read more German as utf-8", "declared latin-1, but the bytes are UTF-8 (Ã¼ under latin-1)"),
+    ('<?xml version="1.0" encoding="windows-1252"?><p>Größe für Öl</p>'.encode("mac-roman"),
+     "mac-roman", "read more German as mac-roman", "declared cp1252 decodes (Gršße) but reads worse"),
+    ('<meta charset="klingon-8"><p>Größe</p>'.encode("cp1252"),
+     "latin-1", "unknown", "an unknown charset is ignored"),
+]
+
+
+@pytest.mark.parametrize(("data", "expected", "said", "why"), DECLARED_CASES)
+def test_declared_charset(data: bytes, expected: str, said: str, why: str) -> None:
+    det = detect(data)
+    assert det.encoding == expected, why
+    assert any(said in e for e in det.evidence), det.evidence
+
+
+def test_mixed_utf8_and_cp1252_lines() -> None:
+    lines = ["Grüße aus Köln\n", "„Straße“ in Düsseldorf\n", "Äpfel und Öl\n", "Fuß und „Fuß“\n"]
+    saved_as = ["utf-8", "cp1252", "utf-8", "cp1252"]
+    data = b"".join(line.encode(codec) for line, codec in zip(lines, saved_as, strict=True))
+    det = detect(data)
+    assert (det.encoding, det.mixed, det.single_byte) == ("utf-8", True, "cp1252")
+    assert decode(data) == "".join(lines)
+
+
+MIXED_LINE_CASES = [
+    # (bytes, expected text, why)
+    ("Straße „Fuß“\n".encode("cp1252"), "Straße „Fuß“\n",
+     "ß“ (DF 93) is valid UTF-8 (U+07D3): the whole line in cp1252 reads more German"),
+    ("Grüße ".encode() + "aus Köln\n".encode("cp1252"), "Grüße aus Köln\n",
+     "UTF-8 and a cp1252 run in one line: the run alone is decoded in cp1252"),
+    (b"Gr\x81\xe1e\n", "Grüße\n", "cp1252 cannot decode 0x81: the line falls back to cp850"),
+]
+
+
+@pytest.mark.parametrize(("data", "expected", "why"), MIXED_LINE_CASES)
+def test_decode_mixed_lines(data: bytes, expected: str, why: str) -> None:
+    assert decode_mixed(data, "cp1252") == expected, why
+
+
+BINARY_CASES = [
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "PNG image"),
+    (b"\xff\xd8\xff\xe0\x00\x10JFIF", "JPEG image"),
+    (b"GIF89a\x01\x00\x01\x00", "GIF image"),
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "PDF document"),
+    (b"PK\x03\x04\x14\x00\x00\x00\x08\x00", "ZIP archive"),
+    (b"\x1f\x8b\x08\x00\x00\x00\x00\x00", "gzip data"),
+    (b"Hallo\x00Welt\x00\x00\x01\x02 und mehr Text", "NUL bytes"),
+]
+
+
+@pytest.mark.parametrize(("data", "kind"), BINARY_CASES)
+def test_binary_input_is_refused(data: bytes, kind: str) -> None:
+    with pytest.raises(BinaryInputError, match=kind):
+        detect(data)
+    with pytest.raises(BinaryInputError, match=kind):
+        check_binary(data)
+    with pytest.raises(BinaryInputError):
+        decode(data)
+
+
+@pytest.mark.parametrize(("data", "kind"), BINARY_CASES)
+def test_binary_input_can_be_forced(data: bytes, kind: str) -> None:
+    det = detect(data, allow_binary=True)
+    assert isinstance(det, Detection)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndecodableBytesWarning)
+        assert isinstance(decode(data, allow_binary=True), str)
+
+
+def test_empty_input() -> None:
+    det = detect(b"")
+    assert (det.encoding, det.confidence, det.evidence) == ("ascii", 1.0, ["empty input"])
+    assert decode(b"") == ""
+
+
+def test_a_cut_off_character_is_surfaced_not_dropped() -> None:
+    data = "Grüße aus Köln".encode() + b"\xc3"
+    with pytest.warns(UndecodableBytesWarning, match="first at byte 17"):
+        assert decode(data) == "Grüße aus Köln\ufffd"
+    with pytest.raises(UnicodeDecodeError):
+        decode(data, errors="strict")
+
+
+def test_a_given_encoding_is_strict() -> None:
+    with pytest.raises(UnicodeDecodeError):
+        decode("Grüße".encode("cp1252"), encoding="utf-8")
+
+
+def test_a_lone_high_byte_at_the_end_is_a_code_page() -> None:
+    """'Weiß' in latin-1 ends in 0xDF, a UTF-8 lead byte: not cut-off UTF-8."""
+    det = detect("Weiß".encode("latin-1"))
+    assert det.encoding == "latin-1"
+
+
+INCREMENTAL_CASES = [
+    # (chunks, expected encoding, why)
+    ([b"Gr\xc3", b"\xbc\xc3\x9fe aus K\xc3", b"\xb6ln"], "utf-8", "ü, ß and ö split across chunks"),
+    ([b"Gro\xdf", b"e ", b"Gr\xfc\xdfe"], "latin-1", "single-byte text in pieces"),
+    ([b""], "ascii", "one empty chunk: empty input"),
+]
+
+
+@pytest.mark.parametrize(("chunks", "expected", "why"), INCREMENTAL_CASES)
+def test_incremental_feeding(chunks: list[bytes], expected: str, why: str) -> None:
+    detector = IncrementalDetector()
+    for chunk in chunks:
+        detector.feed(chunk)
+    det = detector.close()
+    assert det.encoding == expected, why
+    assert detector.result == det == detect(b"".join(chunks))
+
+
+def test_incremental_sample_cut_inside_a_character() -> None:
+    """The sample ends inside ü: later bytes exist, so a cut character is expected, not an error."""
+    data = "Grüße".encode() * 3  # 21 bytes; the 8th byte is the first of the second ü
+    detector = IncrementalDetector(sample_bytes=9)
+    detector.feed(data[:5])
+    assert not detector.done
+    detector.feed(data[5:])
+    assert detector.done
+    assert detector.close().encoding == "utf-8"
+
+
+def test_confidence_is_high_for_a_german_document_and_low_for_a_tie() -> None:
+    document = ("Die Straßenbahn fährt künftig über die Brücke nach Süden. " * 20).encode("cp1252")
+    assert detect(document).confidence >= 0.99
+    # "à" in cp850 is 0x85, which cp1252 reads as "…": both plausible, neither sure
+    assert detect("à".encode("cp850")).confidence < 0.9
+
+
+def test_other_language_falls_back_to_chardet() -> None:
+    text = "Ahoj všichni, nevíte o někom, kdo umí opravit starý gramofon? Zdědil jsem ho po dědečkovi."
+    det = detect(text.encode("iso-8859-2"))
+    assert det.encoding == "iso8859-2"
+    assert "not German" in det.evidence[-1]
+    assert det.confidence <= 0.8
+
+
+@pytest.mark.parametrize("path", sorted(FIXTURES.glob("*.bin")), ids=lambda p: p.name)
+def test_fixture_files(path: Path) -> None:
+    """fixtures/detect/NAME.ENCODING.bin decodes to fixtures/detect/NAME.txt (UTF-8)."""
+    name, encoding = path.name.removesuffix(".bin").rsplit(".", 1)
+    expected = (FIXTURES / f"{name}.txt").read_text("utf-8")
+    det = detect(path.read_bytes())
+    assert det.encoding == encoding
+    assert det.confidence >= 0.9
+    assert decode(path.read_bytes()) == expected
+
+
+GERMAN_TEXT = st.text(alphabet="abcdefghijklmnopqrstuvwxyzäöüßÄÖÜ „“–€.,!?\n", min_size=1, max_size=200)
+
+
+@given(GERMAN_TEXT)
+@settings(max_examples=200, deadline=None)
+def test_valid_utf8_is_never_decoded_as_anything_else(text: str) -> None:
+    assert decode(text.encode()) == text
+
+
+@given(st.binary(max_size=300))
+@settings(max_examples=300, deadline=None)
+def test_no_byte_is_dropped_silently(data: bytes) -> None:
+    """Whatever the bytes, decode returns text; a U+FFFD it adds comes with a warning."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        text = decode(data, allow_binary=True)
+    added = text.count("\ufffd") - data.decode("utf-8", "ignore").count("\ufffd")
+    if added > 0:
+        assert any(issubclass(w.category, UndecodableBytesWarning) for w in caught)
