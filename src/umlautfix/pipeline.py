@@ -1,278 +1,994 @@
-"""The whole pipeline: bytes in, repaired UTF-8 text out, in memory or streamed.
+"""The whole pipeline on streams: bytes in, repaired text out, in bounded memory.
 
-`fix_file` never holds a whole file: it detects from a leading sample, decodes
-incrementally (a character split between two reads is joined), repairs line by
-line (very long lines in bounded pieces) and writes as it goes. A line that
-contradicts the detected encoding (a cp1252 line in a UTF-8 file) is decoded on
-its own. Writing a file is atomic: a temporary file beside it, fsync, rename.
+`fix_stream` never holds a whole file. Its steps:
+
+1. detect: the encoding is decided from a leading sample (`IncrementalDetector`),
+   unless the caller names one (then decoding is strict and nothing is guessed);
+2. decode: the bytes are cut into blocks of whole lines, so a character split
+   between two reads is joined before it is decoded; a line longer than
+   `max_line_bytes` is cut into pieces, never inside a character. A line that
+   contradicts the detected encoding (cp1252 bytes in a UTF-8 file, a UTF-8 line
+   in a cp1252 file) is decoded on its own, and watchers are told;
+3. repair: only lines the repair stage would look at (`SUSPECT`) go through
+   `repair()`, one line at a time; everything else passes as whole blocks;
+4. write: unchanged text in the output's own encoding is written as the input
+   bytes themselves, so clean UTF-8 comes out byte for byte.
+
+Byte-order mark and line endings: line endings are text like any other and are
+never touched (CRLF, LF, CR, a missing final newline). A byte-order mark is kept
+as a byte-order mark: written again in the output encoding when that is a
+Unicode encoding (UTF-8 in, UTF-8 out: the same three bytes), dropped when it is
+not (cp1252 has none).
+
+`Watcher`s see the stream as it goes (changes, fallback lines, bytes read,
+segments of text), so `--explain`, `--diff` and a progress bar need no list of a
+whole file; `FileResult` keeps counts and only the first `keep_changes` changes.
+The verdict (`validate`) is taken on a bounded `TextSample` of the output.
+
+`fix_file` adds files: the output goes to a temporary file beside the target,
+which is fsynced and renamed over it (`AtomicWriter`), keeping its mode; a
+process killed half-way leaves the target as it was.
 """
 
 from __future__ import annotations
 
-import io
+import codecs
 import os
+import random
+import re
+import shutil
 import stat
 import tempfile
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from bisect import bisect_right
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
-from .detect import SAMPLE_BYTES, Detection, IncrementalDetector, decode, decode_mixed
+from . import repair as repair_stage
+from .detect import SAMPLE_BYTES, Detection, IncrementalDetector, check_binary, decode, decode_mixed
 from .repair import Change, repair
+from .validate import Finding, Validation, validate
 
-CHUNK_BYTES = 1 << 20
-MAX_LINE_CHARS = 1 << 20  # longer lines are repaired in pieces cut at whitespace
+CHUNK_BYTES = 1 << 20  # one read
+MAX_LINE_BYTES = 1 << 20  # longer lines are decoded and repaired in pieces
+KEPT_CHANGES = 10_000  # FileResult keeps the first ones; watchers see all
+SAMPLE_HEAD_CHARS = 1 << 17  # validate sees the whole output when it is this short ...
+SAMPLE_SLOTS = 64  # ... and otherwise the head plus this many later excerpts
+SAMPLE_PIECE_CHARS = 1 << 11
+DIFF_CONTEXT = 3
+DIFF_MAX_HUNK_LINES = 2_000  # a longer run of changed lines is split into several hunks
+
+# The repair stage's own test for "worth a look": repair() returns text that does not
+# match it untouched, so text that does not match need not be handed over at all.
+# Where the stage does not publish it, a superset (anything non-ASCII, '?' or '&').
+SUSPECT: re.Pattern[str] = (
+    getattr(repair_stage, "SUSPECT", None)
+    or getattr(repair_stage, "_SUSPECT", None)
+    or re.compile(r"[^\x00-\x7f]|[?&]")
+)
+# Pure ASCII without '?' and '&' is never suspect: the fast path for ASCII blocks.
+_ASCII_SUSPECT_BYTES = (b"?", b"&")
+# A multi-byte UTF-8 sequence: in a file read as an 8-bit code page, a line holding one
+# and decoding as UTF-8 as a whole is UTF-8 (German 8-bit text almost never forms one).
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+# Output encodings that hold U+FEFF and do not write a byte-order mark of their own.
+_BOM_AS_CHARACTER = frozenset({"utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"})
+# Input codecs whose decoder consumes the byte-order mark itself, and the marks they take.
+_BOM_CONSUMING = {
+    "utf-16": (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE),
+    "utf-32": (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE),
+}
 
 
 def fix_bytes(data: bytes, *, encoding: str | None = None) -> str:
-    """Decode (detecting the encoding unless given) and repair: the whole pipeline."""
+    """Decode (detecting the encoding unless given) and repair: the whole pipeline in memory."""
     return repair(decode(data, encoding=encoding)).text
+
+
+# ---------------------------------------------------------------------------- results
+
+
+class UndecodableError(UnicodeDecodeError):
+    """The input is not valid in the encoding it was told (or found) to be in; `line` says where."""
+
+    def __init__(self, encoding: str, data: bytes, start: int, end: int, reason: str, line: int) -> None:
+        bad = data[start:end]
+        super().__init__(encoding, bad, 0, len(bad), reason)
+        self.line = line
+
+    def __str__(self) -> str:
+        shown = " ".join(f"0x{b:02x}" for b in self.object[:4])
+        return f"line {self.line}: not decodable as {self.encoding} ({shown}: {self.reason})"
+
+
+class UnencodableError(ValueError):
+    """The repaired text holds a character the output encoding cannot write."""
+
+    def __init__(self, encoding: str, character: str, line: int) -> None:
+        super().__init__(f"line {line}: {character!r} cannot be written in {encoding}")
+        self.encoding = encoding
+        self.character = character
+        self.line = line
+
+
+class RefusedSymlinkError(ValueError):
+    """Rewriting a symbolic link would replace the link by a file; done only when asked."""
 
 
 @dataclass(frozen=True)
 class LineChange:
-    """A change located by line (1-based) and column (1-based) in the decoded input."""
+    """A change located by line (1-based) and column (1-based, in characters) in the decoded input."""
 
     line: int
     column: int
     change: Change
 
 
+@dataclass(frozen=True)
+class LocatedFinding:
+    """A validate finding located by line and column (1-based) in the file."""
+
+    line: int
+    column: int
+    finding: Finding
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A stretch of text as read (`before`, decoded) and as written (`after`), and where it starts.
+
+    `raw` holds the exact input bytes of `before` when the decoder has them, so
+    unchanged text can be written without encoding it again.
+    """
+
+    line: int
+    column: int  # 0-based: characters of the line before this segment (a long line cut in pieces)
+    before: str
+    after: str
+    raw: bytes | None = None
+
+
 @dataclass
 class FileResult:
-    """What fix_file did to one input."""
+    """What fix_stream did to one input: counts for everything, the first changes in full."""
 
     detection: Detection
     changes: list[LineChange] = field(default_factory=list)
     unresolved: list[LineChange] = field(default_factory=list)
-    undecodable_lines: list[int] = field(default_factory=list)
+    fallback_lines: list[int] = field(default_factory=list)
+    change_count: int = 0
+    unresolved_count: int = 0
+    fallback_count: int = 0
+    lines: int = 0
+    bytes_read: int = 0
+    identical: bool = False  # the output bytes are the input bytes
+    validation: Validation | None = None
+    findings: list[LocatedFinding] = field(default_factory=list)
+    sampled: bool = False  # validation saw a sample of the output, not all of it
 
     @property
     def changed(self) -> bool:
-        return bool(self.changes)
+        """The output differs from the input: a repair, a fallback line, or another encoding."""
+        return not self.identical
+
+    @property
+    def repaired(self) -> bool:
+        return self.change_count > 0
 
 
-def iter_fixed_lines(
-    source: BinaryIO, result_holder: list[FileResult], *, encoding: str | None = None, allow_binary: bool = False
-) -> Iterator[tuple[str, str]]:
-    """Yield (input line, repaired line) for a binary stream, recording into result_holder[0]."""
-    head = source.read(SAMPLE_BYTES)
-    if encoding is None:
-        detector = IncrementalDetector(allow_binary=allow_binary)
-        detector.feed(head)
-        detection = detector.close()
-    else:
-        detection = Detection(encoding, 1.0, ["given by the caller"])
-    result = FileResult(detection)
-    result_holder.append(result)
-    codec = "utf-8" if detection.mixed or detection.encoding == "ascii" else detection.encoding
-    lenient = encoding is None and codec in ("utf-8", "utf-8-sig")
-    decoder = _LineDecoder(codec, lenient)
-    lineno = 0
-    chunk = head
-    while chunk:
-        for raw_line in decoder.feed(chunk):
-            lineno += 1
-            yield _fix_line(raw_line, lineno, result, decoder)
-        chunk = source.read(CHUNK_BYTES)
-    for raw_line in decoder.close():
-        lineno += 1
-        yield _fix_line(raw_line, lineno, result, decoder)
+# ---------------------------------------------------------------------------- config and watchers
 
 
-class _LineDecoder:
-    """Split bytes into lines and decode each; lenient UTF-8 decodes invalid lines as mixed."""
+@dataclass(frozen=True)
+class StreamConfig:
+    """How fix_stream works; immutable, override per call with keywords (`fix_stream(..., encoding="cp1252")`)."""
 
-    def __init__(self, codec: str, lenient: bool) -> None:
-        self.codec = codec
-        self.lenient = lenient
-        self.pending = b""
-        self.mixed_lines: set[int] = set()
-        self._count = 0
-        wide = codec.replace("-", "").lower().startswith(("utf16", "utf32"))
-        self._incremental = codecs_incremental(codec) if wide else None
-
-    def feed(self, chunk: bytes) -> Iterator[str]:
-        if self._incremental is not None:
-            text = self._incremental.decode(chunk)
-            yield from self._split_text(text, final=False)
-            return
-        data = self.pending + chunk
-        lines = data.split(b"\n")
-        self.pending = lines.pop()
-        while len(self.pending) > MAX_LINE_CHARS * 4:
-            cut = _safe_cut(self.pending, MAX_LINE_CHARS)
-            yield self._decode(self.pending[:cut])
-            self.pending = self.pending[cut:]
-        for line in lines:
-            yield self._decode(line + b"\n")
-
-    def close(self) -> Iterator[str]:
-        if self._incremental is not None:
-            yield from self._split_text(self._incremental.decode(b"", final=True), final=True)
-            return
-        if self.pending:
-            yield self._decode(self.pending)
-            self.pending = b""
-
-    _text_pending = ""
-
-    def _split_text(self, text: str, final: bool) -> Iterator[str]:
-        data = self._text_pending + text
-        lines = data.split("\n")
-        self._text_pending = lines.pop()
-        for line in lines:
-            yield line + "\n"
-        if final and self._text_pending:
-            yield self._text_pending
-            self._text_pending = ""
-
-    def _decode(self, line: bytes) -> str:
-        self._count += 1
-        try:
-            return line.decode(self.codec)
-        except UnicodeDecodeError:
-            if not self.lenient:
-                raise
-            self.mixed_lines.add(self._count)
-            return decode_mixed(line)
+    encoding: str | None = None  # given: no detection, strict decoding
+    output_encoding: str = "utf-8"
+    allow_binary: bool = False
+    decode_only: bool = False  # no repair (for validate)
+    validate: bool = False  # judge a bounded sample of the output: FileResult.validation
+    chunk_bytes: int = CHUNK_BYTES
+    max_line_bytes: int = MAX_LINE_BYTES
+    keep_changes: int = KEPT_CHANGES
 
 
-def codecs_incremental(codec: str):  # type: ignore[no-untyped-def]
-    import codecs
+class Watcher:
+    """Sees one stream being fixed, as it happens. Subclass and override what you need."""
 
-    return codecs.getincrementaldecoder(codec)(errors="strict")
+    def read(self, nbytes: int) -> None:
+        """`nbytes` more input bytes were read."""
+
+    def segment(self, segment: Segment) -> None:
+        """A stretch of text was read and its output is known (output order, all of it)."""
+
+    def change(self, located: LineChange) -> None:
+        """A repair changed something."""
+
+    def unresolved(self, located: LineChange) -> None:
+        """Damage was found and left as it is (`before == after`, the reason says why)."""
+
+    def fallback(self, line: int, why: str) -> None:
+        """A line did not fit the detected encoding and was decoded on its own."""
+
+    def close(self) -> None:
+        """The stream ended."""
+
+
+# ---------------------------------------------------------------------------- decoding
+
+
+@dataclass(frozen=True)
+class _Block:
+    """Decoded text of whole lines (or one piece of a long line), where it starts, how it was decoded."""
+
+    line: int
+    column: int
+    text: str
+    raw: bytes | None = None
+    fallback: str = ""  # why this line was decoded other than with the detected encoding
+
+
+class _Cursor:
+    """Line and column of the next character to come."""
+
+    def __init__(self, line: int = 1, column: int = 0) -> None:
+        self.line = line
+        self.column = column
+
+    def advance(self, text: str) -> None:
+        newlines = text.count("\n")
+        if newlines:
+            self.line += newlines
+            self.column = len(text) - text.rfind("\n") - 1
+        else:
+            self.column += len(text)
+
+    def block(self, text: str, raw: bytes | None = None, fallback: str = "") -> _Block:
+        block = _Block(self.line, self.column, text, raw, fallback)
+        self.advance(text)
+        return block
+
+
+def _line_blocks(chunks: Iterable[bytes], max_line_bytes: int) -> Iterator[bytes]:
+    """Cut a byte stream into blocks that end at a line end ('\\n'); a line longer than
+    `max_line_bytes` comes in pieces cut by `_safe_cut`."""
+    pending = b""
+    for chunk in chunks:
+        data = pending + chunk if pending else chunk
+        cut = data.rfind(b"\n") + 1
+        if cut:
+            yield data[:cut]
+            pending = data[cut:]
+        else:
+            pending = data
+        while len(pending) > max_line_bytes:
+            at = _safe_cut(pending, max_line_bytes)
+            yield pending[:at]
+            pending = pending[at:]
+    if pending:
+        yield pending
 
 
 def _safe_cut(data: bytes, near: int) -> int:
-    """A cut point at or before `near` that does not split a UTF-8 character, preferably at a space."""
-    space = data.rfind(b" ", 0, near)
-    cut = space + 1 if space > near // 2 else near
-    while cut > 0 and 0x80 <= data[cut] <= 0xBF:
+    """A cut point at or before `near`: after a CR or a space in the second half if there is one,
+    and never inside a UTF-8 character (8-bit codecs are indifferent to that)."""
+    near = min(near, len(data) - 1)
+    mark = max(data.rfind(b"\r", 0, near), data.rfind(b" ", 0, near))
+    cut = mark + 1 if mark >= near // 2 else near
+    start = cut
+    while cut > 0 and 0x80 <= data[cut] <= 0xBF and start - cut < 3:
         cut -= 1
-    return cut
+    return cut if cut > 0 else start
 
 
-def _fix_line(line: str, lineno: int, result: FileResult, decoder: _LineDecoder) -> tuple[str, str]:
-    if decoder.mixed_lines and lineno in decoder.mixed_lines:
-        result.undecodable_lines.append(lineno)
-    if line.isascii() and "?" not in line and "&" not in line:
-        return line, line
-    rep = repair(line)
-    for ch in rep.changes:
-        result.changes.append(LineChange(lineno, ch.start + 1, ch))
-    for ch in rep.unresolved:
-        result.unresolved.append(LineChange(lineno, ch.start + 1, ch))
-    return line, rep.text
+def _lines(data: bytes) -> Iterator[bytes]:
+    """The lines of `data`, each with its '\\n' (the last may lack one)."""
+    start = 0
+    while start < len(data):
+        end = data.find(b"\n", start) + 1 or len(data)
+        yield data[start:end]
+        start = end
+
+
+def _is_ascii_compatible_single_byte(codec: str) -> bool:
+    """One byte, one character, ASCII as ASCII: lines can be cut at b'\\n' and anywhere else."""
+    try:
+        ascii_ok = bytes(range(128)).decode(codec) == "".join(map(chr, range(128)))
+        return ascii_ok and len(bytes(range(256)).decode(codec, errors="replace")) == 256
+    except (UnicodeDecodeError, LookupError):
+        return False
+
+
+class _ByteLineDecoder:
+    """UTF-8 and the 8-bit code pages: bytes are cut at line ends first, then decoded.
+
+    Lenient (detected encoding): a line that fails the codec is decoded run by run
+    (`decode_mixed`); in a file read as an 8-bit code page, a line that is valid
+    multi-byte UTF-8 is read as UTF-8. Strict (encoding given): the first bad byte
+    raises UndecodableError.
+    """
+
+    def __init__(self, codec: str, head: bytes, *, strict: bool, max_line_bytes: int) -> None:
+        self.codec = codec
+        self.strict = strict
+        self.max_line_bytes = max_line_bytes
+        self.eight_bit = codec != "utf-8"
+        self.cursor = _Cursor()
+        self.had_bom = codec == "utf-8" and head.startswith(codecs.BOM_UTF8)
+        self.head = head[len(codecs.BOM_UTF8) :] if self.had_bom else head
+
+    def blocks(self, chunks: Iterable[bytes]) -> Iterator[_Block]:
+        for data in _line_blocks(_prepend(self.head, chunks), self.max_line_bytes):
+            yield from self._decode(data)
+
+    def _decode(self, data: bytes) -> Iterator[_Block]:
+        if data.isascii():
+            yield self.cursor.block(data.decode("ascii"), data)
+            return
+        try:
+            text = data.decode(self.codec)
+        except UnicodeDecodeError as err:
+            if self.strict:
+                raise UndecodableError(
+                    self.codec, data, err.start, err.end, err.reason, self.cursor.line + data.count(b"\n", 0, err.start)
+                ) from None
+            yield from self._decode_lines(data)
+            return
+        if self.eight_bit and not self.strict and _UTF8_MULTIBYTE.search(data):
+            yield from self._decode_lines(data)
+            return
+        yield self.cursor.block(text, data)
+
+    def _decode_lines(self, data: bytes) -> Iterator[_Block]:
+        """Line by line; runs of lines that fit the codec still come as one block."""
+        fitting: list[bytes] = []
+        for line in _lines(data):
+            text, why = self._decode_line(line)
+            if not why:
+                fitting.append(line)
+                continue
+            if fitting:
+                good = b"".join(fitting)
+                yield self.cursor.block(good.decode(self.codec), good)
+                fitting = []
+            yield self.cursor.block(text, None, why)
+        if fitting:
+            good = b"".join(fitting)
+            yield self.cursor.block(good.decode(self.codec), good)
+
+    def _decode_line(self, line: bytes) -> tuple[str, str]:
+        if self.eight_bit and not line.isascii():
+            try:
+                text = line.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+            else:
+                return text, f"valid UTF-8 in a file read as {self.codec}: read as UTF-8"
+        try:
+            return line.decode(self.codec), ""
+        except UnicodeDecodeError:
+            return decode_mixed(line), f"not valid {self.codec}: decoded run by run (UTF-8 or a German code page)"
+
+
+class _TextLineDecoder:
+    """Other codecs (UTF-16, UTF-32, multi-byte Asian ones): an incremental decoder joins
+    characters split between reads; the text is then cut at line ends. Always strict."""
+
+    def __init__(self, codec: str, head: bytes, *, max_line_chars: int) -> None:
+        self.codec = codec
+        self.max_line_chars = max_line_chars
+        self.cursor = _Cursor()
+        self._decoder = codecs.getincrementaldecoder(codec)("strict")
+        self.had_bom = any(head.startswith(bom) for bom in _BOM_CONSUMING.get(codec, ()))
+        self._first = self._decode(head)
+        if self._first.startswith("\ufeff"):  # a mark the codec did not consume (utf-16-le given)
+            self._first = self._first[1:]
+            self.had_bom = True
+
+    def _decode(self, data: bytes, final: bool = False) -> str:
+        try:
+            return self._decoder.decode(data, final)
+        except UnicodeDecodeError as err:
+            raise UndecodableError(self.codec, data, err.start, err.end, err.reason, self.cursor.line) from None
+
+    def blocks(self, chunks: Iterable[bytes]) -> Iterator[_Block]:
+        pending = self._first
+        for chunk in chunks:
+            data = pending + self._decode(chunk)
+            cut = data.rfind("\n") + 1
+            if cut:
+                yield self.cursor.block(data[:cut])
+            pending = data[cut:]
+            while len(pending) > self.max_line_chars:
+                at = pending.rfind(" ", self.max_line_chars // 2, self.max_line_chars) + 1 or self.max_line_chars
+                yield self.cursor.block(pending[:at])
+                pending = pending[at:]
+        pending += self._decode(b"", final=True)
+        if pending:
+            yield self.cursor.block(pending)
+
+
+def _prepend(head: bytes, chunks: Iterable[bytes]) -> Iterator[bytes]:
+    if head:
+        yield head
+    yield from chunks
+
+
+def _decoder_for(detection: Detection, head: bytes, config: StreamConfig) -> _ByteLineDecoder | _TextLineDecoder:
+    strict = config.encoding is not None
+    if not strict and (detection.mixed or detection.encoding == "ascii"):
+        codec = "utf-8"
+    else:
+        codec = codecs.lookup(detection.encoding).name
+    if codec == "utf-8-sig":
+        codec = "utf-8"  # the mark is taken off (and written back) by the pipeline, not the codec
+    if codec == "utf-8" or _is_ascii_compatible_single_byte(codec):
+        return _ByteLineDecoder(codec, head, strict=strict, max_line_bytes=config.max_line_bytes)
+    return _TextLineDecoder(codec, head, max_line_chars=config.max_line_bytes)
+
+
+# ---------------------------------------------------------------------------- repair and output
+
+
+class _Repairer:
+    """Hands the lines that need a look to repair(), one at a time, and records what it did."""
+
+    def __init__(self, result: FileResult, watchers: Sequence[Watcher], keep: int) -> None:
+        self.result = result
+        self.watchers = watchers
+        self.keep = keep
+
+    def segments(self, block: _Block) -> Iterator[Segment]:
+        text = block.text
+        if not _worth_a_look(block):
+            yield Segment(block.line, block.column, text, text, block.raw)
+            return
+        cursor = _Cursor(block.line, block.column)
+        pos = 0
+        while (match := SUSPECT.search(text, max(pos - 1, 0))) is not None:
+            last = match.end() - 1  # a match may start at the '\n' before its line
+            start = max(text.rfind("\n", 0, last) + 1, pos)
+            end = text.find("\n", last) + 1 or len(text)
+            if start > pos:
+                yield self._unchanged(cursor, text[pos:start])
+            yield self._repaired(cursor, text[start:end])
+            pos = end
+        if pos < len(text):
+            yield self._unchanged(cursor, text[pos:], block.raw if pos == 0 else None)
+
+    @staticmethod
+    def _unchanged(cursor: _Cursor, text: str, raw: bytes | None = None) -> Segment:
+        segment = Segment(cursor.line, cursor.column, text, text, raw)
+        cursor.advance(text)
+        return segment
+
+    def _repaired(self, cursor: _Cursor, line: str) -> Segment:
+        fixed = repair(line)
+        for change in fixed.changes:
+            self._change(LineChange(cursor.line, cursor.column + change.start + 1, change))
+        for change in fixed.unresolved:
+            self._unresolved(LineChange(cursor.line, cursor.column + change.start + 1, change))
+        segment = Segment(cursor.line, cursor.column, line, fixed.text)
+        cursor.advance(line)
+        return segment
+
+    def _change(self, located: LineChange) -> None:
+        self.result.change_count += 1
+        if len(self.result.changes) < self.keep:
+            self.result.changes.append(located)
+        for watcher in self.watchers:
+            watcher.change(located)
+
+    def _unresolved(self, located: LineChange) -> None:
+        self.result.unresolved_count += 1
+        if len(self.result.unresolved) < self.keep:
+            self.result.unresolved.append(located)
+        for watcher in self.watchers:
+            watcher.unresolved(located)
+
+    def fallback(self, block: _Block) -> None:
+        """Record a line decoded other than with the detected encoding."""
+        line, why = block.line, block.fallback
+        self.result.fallback_count += 1
+        if len(self.result.fallback_lines) < self.keep:
+            self.result.fallback_lines.append(line)
+        for watcher in self.watchers:
+            watcher.fallback(line, why)
+
+
+def _worth_a_look(block: _Block) -> bool:
+    if block.raw is not None and block.raw.isascii():
+        return any(mark in block.raw for mark in _ASCII_SUSPECT_BYTES)
+    return SUSPECT.search(block.text) is not None
+
+
+class _Output:
+    """Encodes segments to the sink; unchanged text whose bytes are already right goes as it came."""
+
+    def __init__(self, sink: BinaryIO | None, encoding: str, *, passthrough: bool, had_bom: bool) -> None:
+        self.sink = sink
+        self.encoding = codecs.lookup(encoding).name
+        self.passthrough = passthrough
+        self._encoder = codecs.getincrementalencoder(encoding)("strict")
+        if sink is not None and had_bom and self.encoding in _BOM_AS_CHARACTER:
+            sink.write(self._encoder.encode("\ufeff"))
+
+    def write(self, segment: Segment) -> None:
+        if self.sink is None:
+            return
+        if self.passthrough and segment.raw is not None and segment.after is segment.before:
+            self.sink.write(segment.raw)
+            return
+        try:
+            self.sink.write(self._encoder.encode(segment.after))
+        except UnicodeEncodeError as err:
+            line = segment.line + segment.after.count("\n", 0, err.start)
+            raise UnencodableError(self.encoding, err.object[err.start : err.end], line) from None
+
+    def close(self) -> None:
+        if self.sink is not None:
+            tail = self._encoder.encode("", final=True)
+            if tail:
+                self.sink.write(tail)
+
+
+# ---------------------------------------------------------------------------- the sample validate sees
+
+
+class TextSample:
+    """A bounded sample of a long text for `validate`: its head, then excerpts of later text
+    chosen by reservoir sampling (seeded: the same file gives the same sample), in file order.
+    A text shorter than the head limit is kept whole."""
+
+    def __init__(
+        self, head_chars: int = SAMPLE_HEAD_CHARS, slots: int = SAMPLE_SLOTS, piece_chars: int = SAMPLE_PIECE_CHARS
+    ) -> None:
+        self._head: list[tuple[int, int, str]] = []
+        self._room = head_chars
+        self._slots: list[tuple[int, int, int, str]] = []
+        self._slot_count = slots
+        self._piece_chars = piece_chars
+        self._seen = 0
+        self._rng = random.Random(0)
+        self.sampled = False
+        self._offsets: list[int] = []
+        self._starts: list[tuple[int, int]] = []
+
+    def add(self, line: int, column: int, text: str) -> None:
+        if not text:
+            return
+        if self._room > 0:
+            piece = _excerpt(text, self._room)
+            self._head.append((line, column, piece))
+            self._room -= len(piece)
+            if len(piece) == len(text):
+                return
+            self._room = 0
+        self.sampled = True
+        self._seen += 1
+        excerpt = (self._seen, line, column, _excerpt(text, self._piece_chars))
+        if len(self._slots) < self._slot_count:
+            self._slots.append(excerpt)
+        else:
+            slot = self._rng.randrange(self._seen)
+            if slot < self._slot_count:
+                self._slots[slot] = excerpt
+
+    def text(self) -> str:
+        """The sample as one text (pieces that do not end a line are separated by a newline)."""
+        pieces = self._head + [(line, column, piece) for _, line, column, piece in sorted(self._slots)]
+        parts: list[str] = []
+        offset = 0
+        self._offsets, self._starts = [], []
+        for line, column, piece in pieces:
+            self._offsets.append(offset)
+            self._starts.append((line, column))
+            if not piece.endswith("\n"):
+                piece += "\n"
+            parts.append(piece)
+            offset += len(piece)
+        self._joined = "".join(parts)
+        return self._joined
+
+    def locate(self, offset: int) -> tuple[int, int]:
+        """Line and column (1-based) in the file of an offset into `text()`."""
+        index = bisect_right(self._offsets, offset) - 1
+        line, column = self._starts[index]
+        begin = self._offsets[index]
+        newlines = self._joined.count("\n", begin, offset)
+        if newlines:
+            return line + newlines, offset - self._joined.rfind("\n", begin, offset)
+        return line, column + offset - begin + 1
+
+
+def _excerpt(text: str, limit: int) -> str:
+    """At most `limit` characters from the start of `text`, ending at a line end if one is near."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind("\n", 0, limit) + 1
+    return text[: cut if cut > limit // 2 else limit]
+
+
+class _SampleWatcher(Watcher):
+    def __init__(self, sample: TextSample) -> None:
+        self.sample = sample
+
+    def segment(self, segment: Segment) -> None:
+        self.sample.add(segment.line, segment.column, segment.after)
+
+
+# ---------------------------------------------------------------------------- the stream
+
+
+def _read_head(source: BinaryIO, size: int) -> bytes:
+    """Up to `size` bytes; a pipe may deliver them in several reads."""
+    parts: list[bytes] = []
+    missing = size
+    while missing > 0:
+        part = source.read(missing)
+        if not part:
+            break
+        parts.append(part)
+        missing -= len(part)
+    return b"".join(parts)
+
+
+def _chunks(source: BinaryIO, size: int, watchers: Sequence[Watcher], result: FileResult) -> Iterator[bytes]:
+    while chunk := source.read(size):
+        result.bytes_read += len(chunk)
+        for watcher in watchers:
+            watcher.read(len(chunk))
+        yield chunk
+
+
+def _detection(head: bytes, config: StreamConfig) -> Detection:
+    if config.encoding is None:
+        detector = IncrementalDetector(allow_binary=config.allow_binary)
+        detector.feed(head)
+        return detector.close()
+    codec = codecs.lookup(config.encoding).name
+    if not config.allow_binary and not codec.startswith(("utf-16", "utf-32")):
+        check_binary(head)
+    return Detection(codec, 1.0, [f"given by the caller ({config.encoding})"])
+
+
+def detect_stream(source: BinaryIO, *, allow_binary: bool = False) -> Detection:
+    """The encoding of a stream, from its leading sample only (reads at most SAMPLE_BYTES)."""
+    return _detection(_read_head(source, SAMPLE_BYTES), StreamConfig(allow_binary=allow_binary))
+
+
+def _configured(config: StreamConfig | None, overrides: dict[str, Any]) -> StreamConfig:
+    config = config or StreamConfig()
+    given = {key: value for key, value in overrides.items() if value is not None}
+    return replace(config, **given) if given else config
 
 
 def fix_stream(
     source: BinaryIO,
     sink: BinaryIO | None,
+    config: StreamConfig | None = None,
     *,
-    encoding: str | None = None,
-    output_encoding: str = "utf-8",
-    allow_binary: bool = False,
+    watchers: Sequence[Watcher] = (),
+    **overrides: Any,
 ) -> FileResult:
-    """Repair a binary stream into another (or only analyse it when `sink` is None)."""
-    holder: list[FileResult] = []
-    for _before, after in iter_fixed_lines(source, holder, encoding=encoding, allow_binary=allow_binary):
-        if sink is not None:
-            sink.write(after.encode(output_encoding))
-    return holder[0]
+    """Repair a binary stream into another (or only look at it when `sink` is None).
+
+    Keyword overrides change single fields of `config` (`encoding="cp1252"`). Raises
+    BinaryInputError before writing anything, UndecodableError (strict decoding
+    only) and UnencodableError part-way.
+    """
+    config = _configured(config, overrides)
+    head = _read_head(source, SAMPLE_BYTES)
+    detection = _detection(head, config)
+    result = FileResult(detection, bytes_read=len(head))
+    for watcher in watchers:
+        watcher.read(len(head))
+    decoder = _decoder_for(detection, head, config)
+    passthrough = isinstance(decoder, _ByteLineDecoder) and decoder.codec == codecs.lookup(config.output_encoding).name
+    output = _Output(sink, config.output_encoding, passthrough=passthrough, had_bom=decoder.had_bom)
+    sample = TextSample() if config.validate else None
+    observers = [*watchers, _SampleWatcher(sample)] if sample is not None else list(watchers)
+    repairer = _Repairer(result, watchers, config.keep_changes)
+    for block in decoder.blocks(_chunks(source, config.chunk_bytes, watchers, result)):
+        if block.fallback:
+            repairer.fallback(block)
+        segments = (
+            [Segment(block.line, block.column, block.text, block.text, block.raw)]
+            if config.decode_only
+            else repairer.segments(block)
+        )
+        for segment in segments:
+            output.write(segment)
+            for observer in observers:
+                observer.segment(segment)
+    output.close()
+    for watcher in watchers:
+        watcher.close()
+    cursor = decoder.cursor
+    result.lines = cursor.line - 1 + (1 if cursor.column else 0)
+    result.identical = passthrough and not result.change_count and not result.fallback_count
+    if sample is not None:
+        _judge(result, sample, config.keep_changes)
+    return result
+
+
+def _judge(result: FileResult, sample: TextSample, keep: int) -> None:
+    verdict = validate(sample.text())
+    result.validation = verdict
+    result.sampled = sample.sampled
+    result.findings = [LocatedFinding(*sample.locate(f.start), f) for f in verdict.findings[:keep]]
+
+
+# ---------------------------------------------------------------------------- files
+
+
+PathLike = str | os.PathLike[str]
 
 
 def fix_file(
-    src: str | os.PathLike[str] | BinaryIO,
-    dst: str | os.PathLike[str] | BinaryIO | None = None,
+    src: PathLike | BinaryIO,
+    dst: PathLike | BinaryIO | None = None,
+    config: StreamConfig | None = None,
     *,
-    encoding: str | None = None,
-    output_encoding: str = "utf-8",
     check: bool = False,
-    allow_binary: bool = False,
+    backup_suffix: str | None = None,
+    follow_symlinks: bool = False,
+    watchers: Sequence[Watcher] = (),
+    **overrides: Any,
 ) -> FileResult:
     """Repair a file or binary file object, streaming.
 
-    `dst` is a path or binary file object; None means in place (a path only,
-    atomically). With `check=True` nothing is written: the result says whether
-    anything would change.
+    `dst` is a path (written atomically) or a binary file object; None means in
+    place (`src` must be a path): the file is rewritten atomically, only when the
+    output differs, keeping its mode, with a backup `src + backup_suffix` if asked.
+    A symbolic link is rewritten (its target) only with `follow_symlinks`. With
+    `check=True` nothing is written; `result.changed` says whether anything would.
     """
-    if isinstance(src, (str, os.PathLike)):
-        path = Path(src)
-        with open(path, "rb") as fh:
-            if check:
-                return fix_stream(fh, None, encoding=encoding, allow_binary=allow_binary)
-            if dst is None:
-                return _fix_in_place(path, fh, encoding, output_encoding, allow_binary)
-            return _fix_to(fh, dst, encoding, output_encoding, allow_binary)
-    if check:
-        return fix_stream(src, None, encoding=encoding, allow_binary=allow_binary)
-    if dst is None:
-        raise ValueError("fix_file needs dst when src is a file object")
-    return _fix_to(src, dst, encoding, output_encoding, allow_binary)
+    config = _configured(config, overrides)
+    if not isinstance(src, (str, os.PathLike)):
+        if dst is None and not check:
+            raise ValueError("fix_file needs dst when src is a file object")
+        return _fix_opened(src, None if check else dst, config, backup_suffix, follow_symlinks, watchers)
+    with open(src, "rb") as source:
+        if check:
+            return fix_stream(source, None, config, watchers=watchers)
+        if dst is None:
+            target = _target(Path(src), follow_symlinks)
+            with AtomicWriter(target, backup_suffix=backup_suffix) as writer:
+                result = fix_stream(source, writer.file, config, watchers=watchers)
+                if result.identical:
+                    writer.abandon()
+                return result
+        return _fix_opened(source, dst, config, None, follow_symlinks, watchers)
 
 
-def _fix_to(
-    fh: BinaryIO, dst: str | os.PathLike[str] | BinaryIO, encoding: str | None, output_encoding: str, allow_binary: bool
+def _fix_opened(
+    source: BinaryIO,
+    dst: PathLike | BinaryIO | None,
+    config: StreamConfig,
+    backup_suffix: str | None,
+    follow_symlinks: bool,
+    watchers: Sequence[Watcher],
 ) -> FileResult:
-    if isinstance(dst, (str, os.PathLike)):
-        with atomic_writer(Path(dst)) as out:
-            return fix_stream(fh, out, encoding=encoding, output_encoding=output_encoding, allow_binary=allow_binary)
-    return fix_stream(fh, dst, encoding=encoding, output_encoding=output_encoding, allow_binary=allow_binary)
+    if dst is None or not isinstance(dst, (str, os.PathLike)):
+        return fix_stream(source, dst, config, watchers=watchers)
+    with AtomicWriter(_target(Path(dst), follow_symlinks), backup_suffix=backup_suffix) as writer:
+        return fix_stream(source, writer.file, config, watchers=watchers)
 
 
-def _fix_in_place(path: Path, fh: BinaryIO, encoding: str | None, output_encoding: str, allow_binary: bool) -> FileResult:
-    with atomic_writer(path) as out:
-        return fix_stream(fh, out, encoding=encoding, output_encoding=output_encoding, allow_binary=allow_binary)
+def _target(path: Path, follow_symlinks: bool) -> Path:
+    """The file to replace for `path`: refuses a symbolic link unless asked to follow it."""
+    if not path.is_symlink():
+        return path
+    if not follow_symlinks:
+        raise RefusedSymlinkError("is a symbolic link; rewriting it would replace the link (--follow-symlinks)")
+    return Path(os.path.realpath(path))
 
 
-class atomic_writer:
-    """Write to a temporary file beside `path`; on success fsync and rename over it,
-    keeping the original's permissions. On any error the original stays untouched."""
+class AtomicWriter:
+    """A file that is written in full or not at all.
 
-    def __init__(self, path: Path, backup_suffix: str | None = None) -> None:
+    The bytes go to a temporary file beside the target; leaving the `with` block
+    normally fsyncs it, gives it the target's mode (and owner, where allowed; a
+    new file gets 0666 less the umask), makes the backup if asked, renames it over
+    the target and fsyncs the directory. Leaving with an error or Ctrl-C, or after
+    `abandon()`, deletes the temporary file and leaves the target as it was; a
+    SIGKILL leaves the target as it was and a temporary file `.NAME.*.umlautfix`.
+    """
+
+    def __init__(self, path: Path, *, backup_suffix: str | None = None) -> None:
         self.path = path
         self.backup_suffix = backup_suffix
-        self._tmp: io.BufferedWriter | None = None
+        self._abandoned = False
         self._tmp_name = ""
+        self.file: BinaryIO
 
-    def __enter__(self) -> io.BufferedWriter:
-        directory = self.path.parent if str(self.path.parent) else Path(".")
-        fd, self._tmp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".umlautfix", dir=directory)
-        self._tmp = os.fdopen(fd, "wb")
-        return self._tmp
+    def __enter__(self) -> AtomicWriter:
+        fd, self._tmp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".umlautfix", dir=self.path.parent)
+        self.file = os.fdopen(fd, "wb")
+        return self
+
+    def abandon(self) -> None:
+        """Keep the target as it is (nothing changed): the temporary file goes."""
+        self._abandoned = True
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        assert self._tmp is not None
         try:
-            if exc_type is None:
-                self._tmp.flush()
-                os.fsync(self._tmp.fileno())
-            self._tmp.close()
-            if exc_type is not None:
-                os.unlink(self._tmp_name)
-                return
-            if self.path.exists():
-                mode = stat.S_IMODE(os.stat(self.path).st_mode)
-                os.chmod(self._tmp_name, mode)
-                if self.backup_suffix:
-                    backup = self.path.with_name(self.path.name + self.backup_suffix)
-                    os.link(self.path, backup) if not backup.exists() else None
-            os.replace(self._tmp_name, self.path)
-            _fsync_dir(self.path.parent)
-        except BaseException:
+            if exc_type is None and not self._abandoned:
+                self._commit()
+        finally:
+            if not self.file.closed:
+                self.file.close()
             if os.path.exists(self._tmp_name):
                 os.unlink(self._tmp_name)
-            raise
+
+    def _commit(self) -> None:
+        self.file.flush()
+        os.fsync(self.file.fileno())
+        self.file.close()
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            os.chmod(self._tmp_name, 0o666 & ~_umask())
+        else:
+            os.chmod(self._tmp_name, stat.S_IMODE(st.st_mode))
+            _copy_owner(self._tmp_name, st)
+            if self.backup_suffix:
+                _backup(self.path, self.backup_suffix)
+        os.replace(self._tmp_name, self.path)
+        _fsync_dir(self.path.parent)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _copy_owner(name: str, st: os.stat_result) -> None:
+    try:
+        if (os.stat(name).st_uid, os.stat(name).st_gid) != (st.st_uid, st.st_gid):
+            os.chown(name, st.st_uid, st.st_gid)
+    except OSError:
+        pass  # not ours to give away: the new file keeps our ownership
+
+
+def _backup(path: Path, suffix: str) -> None:
+    """`path + suffix` becomes the original, atomically (a hard link, or a copy where links fail)."""
+    backup = path.with_name(path.name + suffix)
+    fd, tmp = tempfile.mkstemp(prefix=f".{backup.name}.", suffix=".umlautfix", dir=path.parent)
+    os.close(fd)
+    os.unlink(tmp)
+    try:
+        os.link(path, tmp)
+    except OSError:
+        shutil.copy2(path, tmp)
+    os.replace(tmp, backup)
 
 
 def _fsync_dir(directory: Path) -> None:
     try:
-        fd = os.open(directory if str(directory) else ".", os.O_RDONLY)
+        fd = os.open(directory, os.O_RDONLY)
     except OSError:
         return
     try:
         os.fsync(fd)
+    except OSError:
+        pass
     finally:
         os.close(fd)
+
+
+# ---------------------------------------------------------------------------- unified diff
+
+
+class UnifiedDiff(Watcher):
+    """Writes a unified diff of the input text against the output as the stream goes.
+
+    Lines are paired in order (repair works line by line), so a hunk can be
+    written as soon as DIFF_CONTEXT unchanged lines follow it twice over; a hunk
+    is also cut after DIFF_MAX_HUNK_LINES lines, so memory stays bounded.
+    """
+
+    def __init__(self, name: str, write: Callable[[str], None], context: int = DIFF_CONTEXT) -> None:
+        self.name = name
+        self.write = write
+        self.context = context
+        self._before: deque[str] = deque(maxlen=context)
+        self._hunk: list[tuple[str, str]] = []
+        self._trailing = 0
+        self._a_line = self._b_line = 0  # lines of input and output before the current one
+        self._hunk_a = self._hunk_b = 0
+        self._pending_a = self._pending_b = ""
+        self._header_written = False
+
+    def segment(self, segment: Segment) -> None:
+        if segment.after is segment.before or segment.after == segment.before:
+            for line in _text_lines(segment.before):
+                self._feed(line, line)
+        else:
+            self._feed(segment.before, segment.after)
+
+    def close(self) -> None:
+        if self._pending_a or self._pending_b:
+            self._pair(self._pending_a, self._pending_b)
+            self._pending_a = self._pending_b = ""
+        self._flush()
+
+    def _feed(self, a: str, b: str) -> None:
+        self._pending_a += a
+        self._pending_b += b
+        if self._pending_a.endswith("\n"):
+            a, b = self._pending_a, self._pending_b
+            self._pending_a = self._pending_b = ""
+            self._pair(a, b)
+
+    def _pair(self, a: str, b: str) -> None:
+        if a == b:
+            self._same(a)
+        else:
+            self._differ(a, b)
+        self._a_line += _count_lines(a)
+        self._b_line += _count_lines(b)
+
+    def _same(self, line: str) -> None:
+        if not self._hunk:
+            self._before.append(line)
+            return
+        self._hunk.append((" ", line))
+        self._trailing += 1
+        if self._trailing > 2 * self.context:
+            kept = len(self._hunk) - self._trailing + self.context
+            after_context = [text for _, text in self._hunk[-self.context :]] if self.context else []
+            del self._hunk[kept:]
+            self._flush()
+            self._before.extend(after_context)
+
+    def _differ(self, a: str, b: str) -> None:
+        if not self._hunk:
+            self._hunk_a = self._a_line - len(self._before)
+            self._hunk_b = self._b_line - len(self._before)
+            self._hunk = [(" ", line) for line in self._before]
+            self._before.clear()
+        self._hunk.extend(("-", line) for line in _text_lines(a))
+        self._hunk.extend(("+", line) for line in _text_lines(b))
+        self._trailing = 0
+        if len(self._hunk) >= DIFF_MAX_HUNK_LINES:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._hunk:
+            return
+        if not self._header_written:
+            self.write(f"--- {self.name}\t(before umlautfix)\n+++ {self.name}\t(after umlautfix)\n")
+            self._header_written = True
+        a_count = sum(1 for kind, _ in self._hunk if kind != "+")
+        b_count = sum(1 for kind, _ in self._hunk if kind != "-")
+        parts = [f"@@ -{_range(self._hunk_a, a_count)} +{_range(self._hunk_b, b_count)} @@\n"]
+        for kind, line in self._hunk:
+            parts.append(kind + line if line.endswith("\n") else f"{kind}{line}\n\\ No newline at end of file\n")
+        self.write("".join(parts))
+        self._hunk = []
+        self._trailing = 0
+
+
+def _range(before: int, count: int) -> str:
+    """A unified-diff range: 1-based start, and the start is the line before when the range is empty."""
+    return f"{before + 1 if count else before},{count}"
+
+
+def _text_lines(text: str) -> list[str]:
+    """Lines split at '\\n' only, each keeping it (the last may lack one)."""
+    lines = text.split("\n")
+    last = lines.pop()
+    out = [line + "\n" for line in lines]
+    if last:
+        out.append(last)
+    return out
+
+
+def _count_lines(text: str) -> int:
+    return text.count("\n") + (1 if text and not text.endswith("\n") else 0)
