@@ -44,12 +44,14 @@ SENTENCE_CASES = [
     ("Grüße aus Düsseldorf – 20 € für Straßenbahn", "utf-16-le", "utf-16-le", "UTF-16 LE without a BOM"),
     ("Grüße aus Düsseldorf – 20 € für Straßenbahn", "utf-16-be", "utf-16-be", "UTF-16 BE without a BOM"),
     ("Grüße aus Düsseldorf", "utf-32-le", "utf-32-le", "UTF-32 LE without a BOM"),
+    ("Grüße aus Düsseldorf 🔥", "utf-32-be", "utf-32-be", "UTF-32 BE without a BOM, a character beyond U+FFFF"),
+    ("Καλημέρα σας, τι κάνετε σήμερα;", "utf-16-le", "utf-16-le", "UTF-16 without a BOM: NULs only in spaces"),
     ("Hallo Welt", "ascii", "ascii", "only ASCII bytes"),
 ]
 
 
 @pytest.mark.parametrize(("text", "codec", "expected", "why"), SENTENCE_CASES)
-def test_detect_german_sentence(text: str, codec: str, expected: str, why: str) -> None:
+def test_detect_sentence(text: str, codec: str, expected: str, why: str) -> None:
     data = text.encode(codec)
     det = detect(data)
     assert det.encoding == expected, why

@@ -182,12 +182,10 @@ def _wide_unicode_without_bom(data: bytes, *, final: bool) -> str | None:
     usable = data if final else data[: len(data) - len(data) % 4]
     if len(usable) < 4 or b"\x00" not in usable:
         return None
-    for name, unit, zero_positions in (("utf-32-le", 4, (2, 3)), ("utf-32-be", 4, (0, 1))):
-        if (
-            len(usable) % unit == 0
-            and all(usable[p::unit].count(0) == len(usable) // unit for p in zero_positions)
-            and _decodes(usable, name)
-        ):
+    units32 = len(usable) // 4
+    for name, top_byte in (("utf-32-le", 3), ("utf-32-be", 0)):
+        # the top byte of every code point is 0 (no code point reaches 2^24)
+        if len(usable) % 4 == 0 and usable[top_byte::4].count(0) == units32 and _reads_as_text(usable, name, final):
             return name
     pairs = usable[: len(usable) - len(usable) % 2]
     units = len(pairs) // 2
@@ -199,9 +197,20 @@ def _wide_unicode_without_bom(data: bytes, *, final: bool) -> str | None:
     ):
         # NULs at the high byte of Latin letters; at the low byte only by chance
         # (U+0100, the low half of some surrogates); enough that it is not chance
-        if own >= max(2, units // 4) and other * 20 <= own and _decodes(pairs, name, final=final):
+        if own >= max(2, units // 16) and other * 20 <= own and _reads_as_text(pairs, name, final):
             return name
     return None
+
+
+def _reads_as_text(data: bytes, codec: str, final: bool) -> bool:
+    """`data` decodes strictly under `codec` into printable text (binary data
+    whose NULs happen to fall on one parity does not)."""
+    try:
+        text = codecs.getincrementaldecoder(codec)().decode(data, final)
+    except UnicodeDecodeError:
+        return False
+    unprintable = sum(1 for ch in text if not ch.isprintable() and ch not in "\t\n\r\f")
+    return unprintable <= len(text) // 50
 
 
 def _decodes(data: bytes, codec: str, *, final: bool = True) -> bool:
@@ -446,7 +455,8 @@ def _declared(data: bytes, evidence: list[str]) -> Detection | None:
             f"declared charset {name} ignored: the bytes read more German as {best.codecs[0]}"
         )
         return None
-    return Detection(codec, 0.99, [f"declared charset {name}; the bytes decode under it and read as German"])
+    why = f"declared charset {name}; the bytes decode under it and no other reading is more German"
+    return Detection(codec, 0.99, [why])
 
 
 def _codec_name(declared: str) -> str | None:
