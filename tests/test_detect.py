@@ -132,8 +132,20 @@ BINARY_CASES = [
     (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "PDF document"),
     (b"PK\x03\x04\x14\x00\x00\x00\x08\x00", "ZIP archive"),
     (b"\x1f\x8b\x08\x00\x00\x00\x00\x00", "gzip data"),
+    (b"RIFF\x24\x08\x00\x00WEBPVP8 ", "WebP image"),
     (b"Hallo\x00Welt\x00\x00\x01\x02 und mehr Text", "NUL bytes"),
 ]
+
+TEXT_THAT_STARTS_LIKE_A_SIGNATURE = [
+    (b"ID3 tags speichern Titel und Interpret", "ascii", "ID3 without its version bytes"),
+    ("BZh, die Abkürzung für Bezirkshauptmannschaft".encode(), "utf-8", "BZh without bzip2's block magic"),
+    (b"%PDF sagt man zu einer PDF-Datei", "ascii", "%PDF without the dash and version"),
+]
+
+
+@pytest.mark.parametrize(("data", "expected", "why"), TEXT_THAT_STARTS_LIKE_A_SIGNATURE)
+def test_text_that_starts_like_a_signature_is_text(data: bytes, expected: str, why: str) -> None:
+    assert detect(data).encoding == expected, why
 
 
 @pytest.mark.parametrize(("data", "kind"), BINARY_CASES)

@@ -83,34 +83,39 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-_BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", "PNG image"),
-    (b"\xff\xd8\xff", "JPEG image"),
-    (b"GIF87a", "GIF image"),
-    (b"GIF89a", "GIF image"),
-    (b"II*\x00", "TIFF image"),
-    (b"MM\x00*", "TIFF image"),
-    (b"\x00\x00\x01\x00", "ICO image"),
-    (b"%PDF-", "PDF document"),
-    (b"PK\x03\x04", "ZIP archive (or docx/xlsx/odt/jar)"),
-    (b"PK\x05\x06", "empty ZIP archive"),
-    (b"\x1f\x8b", "gzip data"),
-    (b"BZh", "bzip2 data"),
-    (b"\xfd7zXZ\x00", "xz data"),
-    (b"(\xb5/\xfd", "zstd data"),
-    (b"7z\xbc\xaf'\x1c", "7-Zip archive"),
-    (b"Rar!\x1a\x07", "RAR archive"),
-    (b"\x7fELF", "ELF executable"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "OLE document (doc/xls)"),
-    (b"SQLite format 3\x00", "SQLite database"),
-    (b"OggS", "Ogg media"),
-    (b"fLaC", "FLAC audio"),
-    (b"ID3", "MP3 audio"),
-    (b"\x1aE\xdf\xa3", "Matroska/WebM video"),
-    (b"wOFF", "WOFF font"),
-    (b"\x00asm", "WebAssembly module"),
+# File signatures (matched at the start); the short ASCII ones with the bytes
+# that follow them, so that a text starting "ID3 tags" or "BZh" is not refused.
+_BINARY_SIGNATURES: tuple[tuple[re.Pattern[bytes], str], ...] = tuple(
+    (re.compile(pattern, re.DOTALL), kind)
+    for pattern, kind in (
+        (rb"\x89PNG\r\n\x1a\n", "PNG image"),
+        (rb"\xff\xd8\xff", "JPEG image"),
+        (rb"GIF8[79]a", "GIF image"),
+        (rb"II\*\x00|MM\x00\*", "TIFF image"),
+        (rb"RIFF....WEBP", "WebP image"),
+        (rb"RIFF....WAVE", "WAV audio"),
+        (rb"RIFF....AVI ", "AVI video"),
+        (rb"\x00\x00\x01\x00", "ICO image"),
+        (rb"%PDF-\d", "PDF document"),
+        (rb"PK\x03\x04", "ZIP archive (or docx/xlsx/odt/jar)"),
+        (rb"PK\x05\x06", "empty ZIP archive"),
+        (rb"\x1f\x8b", "gzip data"),
+        (rb"BZh[1-9]1AY&SY", "bzip2 data"),
+        (rb"\xfd7zXZ\x00", "xz data"),
+        (rb"\(\xb5/\xfd", "zstd data"),
+        (rb"7z\xbc\xaf'\x1c", "7-Zip archive"),
+        (rb"Rar!\x1a\x07", "RAR archive"),
+        (rb"\x7fELF", "ELF executable"),
+        (rb"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "OLE document (doc/xls)"),
+        (rb"SQLite format 3\x00", "SQLite database"),
+        (rb"OggS\x00", "Ogg media"),
+        (rb"fLaC[\x00\x80]", "FLAC audio"),
+        (rb"ID3[\x02-\x04]\x00", "MP3 audio"),
+        (rb"\x1aE\xdf\xa3", "Matroska/WebM video"),
+        (rb"wOFF(\x00\x01\x00\x00|OTTO|true)", "WOFF font"),
+        (rb"\x00asm", "WebAssembly module"),
+    )
 )
-_RIFF_KINDS: dict[bytes, str] = {b"WEBP": "WebP image", b"WAVE": "WAV audio", b"AVI ": "AVI video"}
 # C0 controls that text never uses (not tab, newline, vertical tab, form feed, CR, ESC).
 _BINARY_CONTROLS = re.compile(rb"[\x01-\x08\x0e-\x1a\x1c-\x1f]")
 BINARY_CONTROL_SHARE = 0.05
@@ -164,10 +169,8 @@ def check_binary(data: bytes) -> None:
 
 def _binary_kind(sample: bytes) -> str | None:
     for signature, kind in _BINARY_SIGNATURES:
-        if sample.startswith(signature):
+        if signature.match(sample):
             return kind
-    if sample.startswith(b"RIFF") and sample[8:12] in _RIFF_KINDS:
-        return _RIFF_KINDS[sample[8:12]]
     if b"\x00" in sample and _wide_unicode_without_bom(sample, final=False) is None:
         return "NUL bytes"
     controls = len(_BINARY_CONTROLS.findall(sample))
