@@ -142,21 +142,28 @@ def verdicts_of(docs: Iterable[str]) -> Counter[str]:
 # --- ROC of the not_german thresholds --------------------------------------------------------
 
 
+PERMISSIVE = {"MIN_WORD_SHARE": 0.0, "MAX_OUTSIDE_RATE": 1.0, "MIN_BIGRAM_LOGP": -99.0}
+
+
 def not_german_roc(
-    german: list[LetterStatistics], other: list[LetterStatistics], name: str, values: list[float]
+    german: list[LetterStatistics], other: list[LetterStatistics], name: str, values: list[float], alone: bool
 ) -> list[list[str]]:
-    """Sweep one threshold of `is_german`, the others as chosen."""
-    chosen = getattr(V, name)
+    """Sweep one threshold of `is_german`; the others off (`alone`) or at their chosen values."""
+    chosen = {key: getattr(V, key) for key in PERMISSIVE}
     rows = []
     try:
+        if alone:
+            for key, value in PERMISSIVE.items():
+                setattr(V, key, value)
         for value in values:
             setattr(V, name, value)
             fp = sum(not V.is_german(s) for s in german)
             caught = sum(not V.is_german(s) for s in other)
-            mark = " (chosen)" if value == chosen else ""
+            mark = " (chosen)" if value == chosen[name] else ""
             rows.append([f"{value:g}{mark}", share(fp, len(german)), share(caught, len(other))])
     finally:
-        setattr(V, name, chosen)
+        for key, value in chosen.items():
+            setattr(V, key, value)
     return rows
 
 
@@ -302,16 +309,18 @@ def main(argv: list[str] | None = None) -> int:
         ot_stats = [letter_statistics(d) for docs in ot_docs.values() for d in docs]
         label = f"German {split} + 1797-98 corpus" if lit else f"German {split}"
         for name, values in (
-            ("MIN_WORD_SHARE", [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6]),
-            ("MAX_OUTSIDE_RATE", [0.005, 0.01, 0.015, 0.02, 0.03, 0.05, 1.0]),
+            ("MIN_WORD_SHARE", [0.1, 0.15, 0.2, 0.245, 0.3, 0.35, 0.4, 0.45, 0.5]),
+            ("MAX_OUTSIDE_RATE", [0.002, 0.005, 0.01, 0.015, 0.02, 0.03, 0.05, 0.1]),
             ("MIN_BIGRAM_LOGP", [-7.0, -6.6, -6.3, -6.0, -5.8, -5.6, -5.4]),
         ):
-            print_table(
-                f"ROC of {name} on the {split} half ({len(de_stats)} German docs: {label}; "
-                f"{len(ot_stats)} other-language docs)",
-                [name, "German judged not_german (false positives)", "other languages judged not_german (recall)"],
-                not_german_roc(de_stats, ot_stats, name, values),
-            )
+            for alone in (True, False):
+                others = "the other two off" if alone else "the other two as chosen"
+                print_table(
+                    f"ROC of {name} on the {split} half, {others} ({len(de_stats)} German docs: {label}; "
+                    f"{len(ot_stats)} other-language docs)",
+                    [name, "German judged not_german (false positives)", "other languages judged not_german (recall)"],
+                    not_german_roc(de_stats, ot_stats, name, values, alone),
+                )
     if not args.quick:
         clean = de_test + (lit or [])
         print_table(

@@ -25,7 +25,7 @@ from .charmaps import CONTINUATION_CHARS, STRONG_LEAD_CHARS
 GERMAN_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzäöüß")
 
 # Typography German text uses routinely; cheap but not free.
-COMMON_PUNCTUATION = frozenset("„“”‚‘’»«–—…€§°·×´\u00a0\u202f\u2009²³•™")
+COMMON_PUNCTUATION = frozenset("„“”‚‘’»«–—…€§°·×\u00a0\u202f\u2009²³•™")
 PUNCTUATION_COST = 2.5
 SSHARP_COST = 2.5  # wordfreq folds ß into "ss", so its rate is not in the profile
 SEEN_LATIN_LETTER_COST = 6.0  # é in Café: in the profile, rare, but fine
@@ -177,6 +177,7 @@ class LetterStatistics:
     bigram_logp_sum: float = 0.0
     words: int = 0  # words of two letters or more
     german_words: int = 0  # of those: distinctive German words, or spelled with ä ö ü ß only in German letters
+    foreign_words: int = 0  # of those: spelled with a letter outside the German alphabet ("år", "été")
 
     def __add__(self, other: LetterStatistics) -> LetterStatistics:
         return LetterStatistics(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
@@ -200,8 +201,10 @@ class LetterStatistics:
 
     @property
     def word_share(self) -> float:
-        """Share of the words that speak for German (see `german_words`)."""
-        return self.german_words / self.words if self.words else 0.0
+        """Words that speak for German less words that speak against it, per word (-1..1).
+
+        Swedish "sökande", "ökat" count for German, "år", "från" against it."""
+        return (self.german_words - self.foreign_words) / self.words if self.words else 0.0
 
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -232,7 +235,7 @@ def _word_statistics(word: str) -> tuple[int, int, int, int, int, float, bool]:
 
 def letter_statistics(text: str) -> LetterStatistics:
     """Count the letters, bigrams and German words of `text` against the profile."""
-    letters = umlauts = sharp_s = capitals = outside = bigrams = words = german_words = 0
+    letters = umlauts = sharp_s = capitals = outside = bigrams = words = german_words = foreign_words = 0
     logp_sum = 0.0
     for word in _WORD.findall(text):
         n, u, s, c, o, lp, german = _word_statistics(word)
@@ -246,4 +249,7 @@ def letter_statistics(text: str) -> LetterStatistics:
         if n >= 2:
             words += 1
             german_words += german
-    return LetterStatistics(letters, umlauts, sharp_s, capitals, outside, bigrams, logp_sum, words, german_words)
+            foreign_words += o > 0
+    return LetterStatistics(
+        letters, umlauts, sharp_s, capitals, outside, bigrams, logp_sum, words, german_words, foreign_words
+    )
