@@ -212,13 +212,24 @@ def test_incremental_feeding(chunks: list[bytes], expected: str, why: str) -> No
 
 def test_incremental_sample_cut_inside_a_character() -> None:
     """The sample ends inside ü: later bytes exist, so a cut character is expected, not an error."""
-    data = "Grüße".encode() * 3  # 21 bytes; the 8th byte is the first of the second ü
-    detector = IncrementalDetector(sample_bytes=9)
+    data = "Grüße".encode() * 3  # 7 bytes each; byte 9 (from 0) is the first of the second ü
+    detector = IncrementalDetector(sample_bytes=10)
     detector.feed(data[:5])
     assert not detector.done
     detector.feed(data[5:])
     assert detector.done
-    assert detector.close().encoding == "utf-8"
+    det = detector.close()
+    assert (det.encoding, det.confidence) == ("utf-8", 1.0)
+
+
+def test_incremental_full_sample_fed_exactly() -> None:
+    """The CLI feeds exactly `sample_bytes` and stops: the cut ü is not taken for an error."""
+    data = "Grüße".encode() * 3
+    detector = IncrementalDetector(sample_bytes=10)
+    detector.feed(data[:10])
+    assert data[:10].endswith(b"\xc3")
+    det = detector.close()
+    assert (det.encoding, det.confidence) == ("utf-8", 1.0)
 
 
 def test_confidence_is_high_for_a_german_document_and_low_for_a_tie() -> None:

@@ -753,5 +753,7 @@ class IncrementalDetector:
             self._sample.extend(chunk[:room])
 
     def close(self) -> Detection:
-        self.result = _detect(bytes(self._sample), allow_binary=self._allow_binary, final=not self._truncated)
+        # a full sample may have more bytes behind it that the caller did not feed
+        final = not self._truncated and not self.done
+        self.result = _detect(bytes(self._sample), allow_binary=self._allow_binary, final=final)
         return self.result
