@@ -126,6 +126,7 @@ _DECLARED = re.compile(
     re.IGNORECASE,
 )
 _HIGH_RUN = re.compile(rb"[\x80-\xff]+")
+_HIGH_SET_RE = re.compile(rb"[\x80-\xff]")
 _UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
@@ -181,7 +182,8 @@ def _binary_kind(sample: bytes) -> str | None:
 
 def _wide_unicode_without_bom(data: bytes, *, final: bool) -> str | None:
     """UTF-16/32 without a BOM: NUL bytes sit at one position of each code unit
-    (the high byte of Latin text), and the bytes decode strictly."""
+    (the high byte of Latin text, the top byte of UTF-32), and the bytes decode
+    strictly into printable text."""
     usable = data if final else data[: len(data) - len(data) % 4]
     if len(usable) < 4 or b"\x00" not in usable:
         return None
@@ -312,7 +314,6 @@ def _rank(sample: bytes, candidates: Iterable[str], whole: bytes, present: froze
     return readings
 
 
-_HIGH_SET_RE = re.compile(rb"[\x80-\xff]")
 _C1_CONTROL = re.compile("[\x80-\x9f]")  # what latin-1 makes of cp1252's bytes: never text
 
 
@@ -336,10 +337,12 @@ def _reading_cost(text: str) -> float:
     """The German cost of a reading (`profile.cost`) plus the word-shape signal
     that code-page confusions leave and the profile does not see: a non-ASCII
     capital inside a word that goes on in lower case ("MÜhren" for "Möhren"), a
-    symbol glued to one side of a word ("™ffnung", "Gru§"), a non-ASCII letter
-    capital standing alone ("180 Ä" for "180 €"), a German opening quote that
-    never closes ("„lteren" for "älteren"). Belongs in profile.cost; kept here
-    until it moves (see the report on issue 5)."""
+    symbol glued to one side of a word ("™ffnung", "Gru§"), a non-ASCII capital
+    standing alone ("180 Ä" for "180 €"), a German opening quote that never
+    closes ("„lteren" for "älteren"); less a bonus for each word with a non-ASCII
+    letter that the German lexicon knows ("öffnet", not "Üffnet"). The shape
+    signal belongs in profile.cost; kept here until it moves (see the report on
+    issue 5)."""
     shape = len(_GLUED_SYMBOL.findall(text))
     shape += sum(1 for m in _LONE_CAPITAL.finditer(text) if m.group().isupper())
     shape += sum(1 for m in _CAPITAL_IN_WORD.finditer(text) if m.group().isupper() and _lower_follows(text, m.end()))
@@ -371,8 +374,9 @@ def _confidence(chosen: _Reading, readings: Iterable[_Reading]) -> float:
     """The probability that `chosen` is the right reading: each code page equally
     likely beforehand (a reading shared by n code pages weighs n), and each nat
     of German cost making a reading e^-COST_SCALE times less likely. Capped below 1
-    because the profile can be wrong. COST_SCALE is fitted in
-    benchmarks/detect_bench.py so that answers of 0.9 or more are >= 99 % right."""
+    because the profile can be wrong. COST_SCALE was fitted on the German samples
+    of benchmarks/detect_bench.py, whose calibration table checks that answers
+    of 0.9 or more are at least 99 % right."""
     weight = 0.0
     for reading in readings:
         if reading.text != chosen.text:
