@@ -8,7 +8,9 @@ while timing). Throughput is in MB (10^6 bytes) of the input as given: its
 UTF-8 size for text, its length for bytes.
 
 Inputs, all built from the project's own German fixtures (fixtures/text/de/*.txt,
-one paragraph per line), repeated to --size MB:
+one paragraph per line), copied up to --size MB with each copy's lines numbered, so
+that no line repeats within an input (the same input is passed again for each
+repeat, so a cache keyed on whole inputs would be measured as a hit: there is none):
 - clean German;
 - pure ASCII: the same text transliterated (ä -> ae, „ -> ", ...), leftovers dropped;
 - German mojibake: the clean text as UTF-8, read as cp1252 (ftfy's sloppy-windows-1252);
@@ -25,13 +27,15 @@ charset_normalizer.from_bytes(data).best() (when installed) for bytes. The floor
 transcoding, one whole-text mojibake reversal) say what one clean pass costs.
 
 The CLI part writes a large clean German file to a temporary directory (deleted
-afterwards), runs `python -m umlautfix FILE > /dev/null` and a plain Python loop
-(binary lines read, decoded, encoded, written to /dev/null) as child processes,
+afterwards; 200 MB, or less so that one run takes about 40 s at the per-paragraph
+speed measured in-process, since the CLI repairs line by line), runs
+`python -m umlautfix FILE > /dev/null` and a plain Python loop (binary lines read,
+decoded, encoded, written to /dev/null) as child processes,
 and reports wall time and peak RSS of each (through a small wrapper process, so that
 the peak RSS is the child's own and not inherited from this large process).
 
 Run from the repository root:
-    python benchmarks/speed_bench.py            # full run, a few minutes
+    python benchmarks/speed_bench.py            # full run, several minutes
     python benchmarks/speed_bench.py --quick    # smoke run, well under a minute
     python benchmarks/speed_bench.py --profile  # cProfile of umlautfix.fix_text instead
 """
@@ -41,7 +45,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import gc
-import io
 import math
 import pstats
 import re
@@ -72,6 +75,9 @@ REPO = Path(__file__).resolve().parent.parent
 GERMAN_FIXTURES = REPO / "fixtures" / "text" / "de"
 MB = 1_000_000
 MIN_SAMPLE_SECONDS = 0.2
+CLI_MAX_MB = 200.0
+CLI_MIN_MB = 5.0
+CLI_SECONDS_PER_RUN = 40.0  # the automatic CLI file size aims at this wall time per run
 
 # German typography and letters -> the ASCII a German writer falls back to.
 TRANSLITERATION = str.maketrans(
@@ -130,14 +136,15 @@ def to_mojibake(text: str) -> str:
     return text.encode("utf-8").decode("sloppy-windows-1252")
 
 
-def document(paragraphs: Sequence[str]) -> str:
-    return "".join(p + "\n" for p in paragraphs)
+def numbered_copies(paragraphs: Sequence[str], size_mb: float) -> list[str]:
+    """Lines of as many copies of `paragraphs` as make about `size_mb` MB of UTF-8 (at least one).
 
-
-def repeated(text: str, size_mb: float) -> str:
-    """`text` repeated until its UTF-8 form reaches about `size_mb` MB (at least once)."""
-    times = max(1, round(size_mb * MB / len(text.encode("utf-8"))))
-    return text * times
+    Each line starts with its copy's number ("3. Der Stadtrat ..."), so that no line
+    repeats: a cache keyed on lines or documents cannot make a large input look fast.
+    """
+    one_copy = sum(len(p.encode("utf-8")) + 1 for p in paragraphs)
+    copies = max(1, round(size_mb * MB / one_copy))
+    return [f"{k}. {p}\n" for k in range(1, copies + 1) for p in paragraphs]
 
 
 @dataclass(frozen=True)
@@ -154,20 +161,18 @@ class Inputs:
 
 def build_inputs(size_mb: float) -> Inputs:
     paragraphs = german_paragraphs()
-    base = document(paragraphs)
     mixed_paragraphs = [to_mojibake(p) if i % 2 == 0 else p for i, p in enumerate(paragraphs)]
-    clean = repeated(base, size_mb)
+    clean_lines = numbered_copies(paragraphs, size_mb)
+    clean = "".join(clean_lines)
     mojibake = to_mojibake(clean)
-    mixed = repeated(document(mixed_paragraphs), size_mb)
+    mixed = "".join(numbered_copies(mixed_paragraphs, size_mb))
     ascii_text = to_ascii(clean)
     assert ascii_text.isascii() and mojibake != clean
     clean_utf8 = clean.encode("utf-8")
     clean_cp1252 = clean.encode("cp1252", "replace")
-    pasted_once = b"".join(
-        (p + "\n").encode("cp1252", "replace") if i % 2 == 0 else (p + "\n").encode("utf-8")
-        for i, p in enumerate(paragraphs)
+    pasted = b"".join(
+        line.encode("cp1252", "replace") if i % 2 == 0 else line.encode("utf-8") for i, line in enumerate(clean_lines)
     )
-    pasted = pasted_once * max(1, round(size_mb * MB / len(pasted_once)))
     short_docs = [p + "\n" for p in paragraphs]
     texts: dict[str, str | list[str]] = {
         "clean German": clean,
@@ -461,12 +466,17 @@ def run_child(argv: Sequence[str]) -> ChildRun:
     return ChildRun(float(seconds), int(peak_kib) / 1024, int(returncode), stderr)  # ru_maxrss: KiB on Linux
 
 
-def write_large_file(path: Path, base: str, size_mb: float) -> int:
-    """Write `base` repeatedly until the file holds about `size_mb` MB; returns its size."""
-    block = base.encode("utf-8")
+def write_large_file(path: Path, paragraphs: Sequence[str], size_mb: float) -> int:
+    """Write numbered copies of `paragraphs` until the file holds about `size_mb` MB; returns its size.
+
+    Written one copy at a time, so that a 200 MB file never sits in memory here.
+    """
     written = 0
-    with open(path, "wb", buffering=io.DEFAULT_BUFFER_SIZE) as out:
+    copy = 0
+    with open(path, "wb") as out:
         while written < size_mb * MB:
+            copy += 1
+            block = "".join(f"{copy}. {p}\n" for p in paragraphs).encode("utf-8")
             out.write(block)
             written += len(block)
     return written
@@ -492,11 +502,17 @@ class CliResult:
         return self.best_seconds(loop_name) / self.best_seconds(cli_name)
 
 
+def automatic_cli_size(paragraph_rate: float) -> float:
+    """The CLI file size: CLI_MAX_MB, or less so that one CLI run (which repairs line by line,
+    like the per-paragraph calls timed in-process) takes about CLI_SECONDS_PER_RUN."""
+    return round(min(CLI_MAX_MB, max(CLI_MIN_MB, paragraph_rate * CLI_SECONDS_PER_RUN)), 1)
+
+
 def bench_cli(size_mb: float, repeat: int) -> CliResult:
-    base = document(german_paragraphs())
+    paragraphs = german_paragraphs()
     with tempfile.TemporaryDirectory(prefix="umlautfix-speed-") as tmp:
         path = Path(tmp) / "large_clean_german.txt"
-        nbytes = write_large_file(path, base, size_mb)
+        nbytes = write_large_file(path, paragraphs, size_mb)
         commands = {
             "python -m umlautfix FILE": [sys.executable, "-m", "umlautfix", str(path)],
             "plain loop (read, decode, encode, write)": [sys.executable, "-c", PLAIN_LOOP, str(path)],
@@ -576,13 +592,19 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small inputs and a small CLI file: a smoke run")
     parser.add_argument("--size", type=float, default=None, help="MB of each large in-memory input (default 2)")
-    parser.add_argument("--cli-size", type=float, default=None, help="MB of the CLI file (default 20)")
+    parser.add_argument(
+        "--cli-size",
+        type=float,
+        default=None,
+        help="MB of the CLI file (default: 200, or less to keep a run near 40 s)",
+    )
     parser.add_argument("--repeat", type=int, default=3, help="samples per measurement, best kept (at least 3)")
     parser.add_argument("--skip-cli", action="store_true", help="leave out the large-file CLI run")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of umlautfix.fix_text and stop")
     args = parser.parse_args(argv)
     args.size = args.size if args.size is not None else (0.2 if args.quick else 2.0)
-    args.cli_size = args.cli_size if args.cli_size is not None else (3.0 if args.quick else 20.0)
+    if args.cli_size is None and args.quick:
+        args.cli_size = 3.0
     if args.repeat < 3:
         parser.error("--repeat must be at least 3: best of fewer is not a measurement on a noisy machine")
     return args
@@ -610,7 +632,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     print_text_report(text_results, inputs)
     print_bytes_report(bench_bytes(inputs, args.repeat), inputs)
     print_floor_report(bench_floors(inputs, args.repeat), text_results)
-    cli = None if args.skip_cli else bench_cli(args.cli_size, args.repeat)
+    cli_size = args.cli_size or automatic_cli_size(text_results["short: paragraphs, clean"]["umlautfix.fix_text"])
+    if not args.skip_cli and not args.cli_size:
+        print(
+            f"\n# CLI file size {cli_size:g} MB, chosen to keep one CLI run near {CLI_SECONDS_PER_RUN:g} s (--cli-size)"
+        )
+    cli = None if args.skip_cli else bench_cli(cli_size, args.repeat)
     if cli is not None:
         print_cli_report(cli)
     print_targets(text_results, cli)
