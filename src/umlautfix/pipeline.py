@@ -311,9 +311,12 @@ class _ByteLineDecoder:
     raises UndecodableError.
     """
 
-    def __init__(self, codec: str, head: bytes, *, strict: bool, max_line_bytes: int) -> None:
+    def __init__(
+        self, codec: str, head: bytes, *, strict: bool, max_line_bytes: int, single_byte: str | None = None
+    ) -> None:
         self.codec = codec
         self.strict = strict
+        self.single_byte = single_byte  # the code page of a mixed file's 8-bit lines, when detection saw them
         self.max_line_bytes = max_line_bytes
         self.eight_bit = codec != "utf-8"
         self.cursor = _Cursor()
@@ -370,7 +373,8 @@ class _ByteLineDecoder:
         try:
             return line.decode(self.codec), ""
         except UnicodeDecodeError:
-            return decode_mixed(line), f"not valid {self.codec}: decoded run by run (UTF-8 or a German code page)"
+            how = self.single_byte or "the German code page that reads it best"
+            return decode_mixed(line, self.single_byte), f"not valid {self.codec}: read as UTF-8 with runs in {how}"
 
 
 class _TextLineDecoder:
@@ -426,7 +430,9 @@ def _decoder_for(detection: Detection, head: bytes, config: StreamConfig) -> _By
     if codec == "utf-8-sig":
         codec = "utf-8"  # the mark is taken off (and written back) by the pipeline, not the codec
     if codec == "utf-8" or _is_ascii_compatible_single_byte(codec):
-        return _ByteLineDecoder(codec, head, strict=strict, max_line_bytes=config.max_line_bytes)
+        return _ByteLineDecoder(
+            codec, head, strict=strict, max_line_bytes=config.max_line_bytes, single_byte=detection.single_byte
+        )
     return _TextLineDecoder(codec, head, max_line_chars=config.max_line_bytes)
 
 
@@ -889,17 +895,21 @@ class UnifiedDiff(Watcher):
     """Writes a unified diff of the input text against the output as the stream goes.
 
     Lines are paired in order (repair works line by line), so a hunk can be
-    written as soon as DIFF_CONTEXT unchanged lines follow it twice over; a hunk
-    is also cut after DIFF_MAX_HUNK_LINES lines, so memory stays bounded.
+    written as soon as 2 * DIFF_CONTEXT unchanged lines follow it; a run of
+    changed lines is shown as difflib shows it (all '-', then all '+'). A hunk is
+    also cut after DIFF_MAX_HUNK_LINES lines, so memory stays bounded.
     """
 
     def __init__(self, name: str, write: Callable[[str], None], context: int = DIFF_CONTEXT) -> None:
         self.name = name
         self.write = write
         self.context = context
-        self._before: deque[str] = deque(maxlen=context)
+        self._before: deque[str] = deque(maxlen=context)  # unchanged lines that may lead a hunk
+        self._open = False
         self._hunk: list[tuple[str, str]] = []
-        self._trailing = 0
+        self._removed: list[tuple[str, str]] = []  # the current run of changed lines
+        self._added: list[tuple[str, str]] = []
+        self._trailing = 0  # unchanged lines since the last change of the open hunk
         self._a_line = self._b_line = 0  # lines of input and output before the current one
         self._hunk_a = self._hunk_b = 0
         self._pending_a = self._pending_b = ""
@@ -916,6 +926,9 @@ class UnifiedDiff(Watcher):
         if self._pending_a or self._pending_b:
             self._pair(self._pending_a, self._pending_b)
             self._pending_a = self._pending_b = ""
+        self._end_run()
+        if self._trailing > self.context:
+            del self._hunk[len(self._hunk) - self._trailing + self.context :]
         self._flush()
 
     def _feed(self, a: str, b: str) -> None:
@@ -935,32 +948,39 @@ class UnifiedDiff(Watcher):
         self._b_line += _count_lines(b)
 
     def _same(self, line: str) -> None:
-        if not self._hunk:
+        if not self._open:
             self._before.append(line)
             return
+        self._end_run()
         self._hunk.append((" ", line))
         self._trailing += 1
         if self._trailing > 2 * self.context:
-            kept = len(self._hunk) - self._trailing + self.context
-            after_context = [text for _, text in self._hunk[-self.context :]] if self.context else []
-            del self._hunk[kept:]
+            leading_next = [text for _, text in self._hunk[len(self._hunk) - self.context :]] if self.context else []
+            del self._hunk[len(self._hunk) - self._trailing + self.context :]
             self._flush()
-            self._before.extend(after_context)
+            self._before.extend(leading_next)
 
     def _differ(self, a: str, b: str) -> None:
-        if not self._hunk:
+        if not self._open:
+            self._open = True
             self._hunk_a = self._a_line - len(self._before)
             self._hunk_b = self._b_line - len(self._before)
             self._hunk = [(" ", line) for line in self._before]
             self._before.clear()
-        self._hunk.extend(("-", line) for line in _text_lines(a))
-        self._hunk.extend(("+", line) for line in _text_lines(b))
+        self._removed.extend(("-", line) for line in _text_lines(a))
+        self._added.extend(("+", line) for line in _text_lines(b))
         self._trailing = 0
-        if len(self._hunk) >= DIFF_MAX_HUNK_LINES:
+        if len(self._hunk) + len(self._removed) + len(self._added) >= DIFF_MAX_HUNK_LINES:
+            self._end_run()
             self._flush()
 
+    def _end_run(self) -> None:
+        self._hunk.extend(self._removed)
+        self._hunk.extend(self._added)
+        self._removed, self._added = [], []
+
     def _flush(self) -> None:
-        if not self._hunk:
+        if not self._open:
             return
         if not self._header_written:
             self.write(f"--- {self.name}\t(before umlautfix)\n+++ {self.name}\t(after umlautfix)\n")
@@ -971,12 +991,15 @@ class UnifiedDiff(Watcher):
         for kind, line in self._hunk:
             parts.append(kind + line if line.endswith("\n") else f"{kind}{line}\n\\ No newline at end of file\n")
         self.write("".join(parts))
+        self._open = False
         self._hunk = []
         self._trailing = 0
 
 
 def _range(before: int, count: int) -> str:
-    """A unified-diff range: 1-based start, and the start is the line before when the range is empty."""
+    """A unified-diff range as difflib writes it: 1-based start, ',count' unless 1, the line before when empty."""
+    if count == 1:
+        return str(before + 1)
     return f"{before + 1 if count else before},{count}"
 
 

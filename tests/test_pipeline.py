@@ -1,0 +1,396 @@
+"""The streaming pipeline (pipeline.py), in process: tables of cases (input, expected, why).
+
+Expected bytes were written by hand from the inputs (what a reader sees in the
+text), never copied from the pipeline's output.
+"""
+
+from __future__ import annotations
+
+import codecs
+import difflib
+import io
+import os
+import tracemalloc
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from umlautfix.detect import SAMPLE_BYTES, BinaryInputError
+from umlautfix.pipeline import (
+    AtomicWriter,
+    RefusedSymlinkError,
+    Segment,
+    TextSample,
+    UndecodableError,
+    UnencodableError,
+    UnifiedDiff,
+    detect_stream,
+    fix_file,
+    fix_stream,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+GERMAN = b"".join(p.read_bytes() for p in sorted((ROOT / "fixtures" / "text" / "de").glob("*.txt")))
+BOM = codecs.BOM_UTF8
+
+
+def run(data: bytes, **options: object) -> tuple[bytes, object]:
+    sink = io.BytesIO()
+    result = fix_stream(io.BytesIO(data), sink, **options)  # type: ignore[arg-type]
+    return sink.getvalue(), result
+
+
+def mojibake(text: str) -> str:
+    """UTF-8 read as cp1252: what the repair stage undoes."""
+    return text.encode("utf-8").decode("cp1252")
+
+
+# ---------------------------------------------------------------------------- clean input passes byte for byte
+
+CLEAN_CASES = [
+    # (input bytes, why)
+    (b"", "empty input: empty output, no byte-order mark invented"),
+    (b"plain ASCII\n", "ASCII fast path"),
+    ("Grüße aus Köln\n".encode(), "German UTF-8"),
+    ("Grüße aus Köln\r\nZeile zwei\r\n".encode(), "CRLF line ends stay CRLF"),
+    ("alte Mac-Zeilen\rGrüße\rohne LF".encode(), "CR-only line ends: one long 'line', untouched"),
+    ("kein Zeilenende am Schluss: Straße".encode(), "no final newline: none added"),
+    (BOM + "Grüße\r\nÄrger\r\n".encode(), "UTF-8 byte-order mark with CRLF: kept"),
+    (BOM, "only a byte-order mark"),
+    (BOM + b"ascii after a BOM", "a BOM and ASCII without final newline"),
+    (b"\n\n\n", "only newlines"),
+    ("Feuer 🔥 und „Anführung“ – 5 €\n".encode(), "4-byte and 3-byte characters"),
+    (GERMAN, "the project's German fixture text (all four files)"),
+    (GERMAN.replace(b"\n", b"\r\n"), "the same with CRLF"),
+]
+
+
+@pytest.mark.parametrize(("data", "why"), CLEAN_CASES, ids=[c[1][:40] for c in CLEAN_CASES])
+@pytest.mark.parametrize("chunk", [1, 3, 4096, 1 << 20])
+def test_clean_utf8_comes_out_byte_for_byte(data: bytes, why: str, chunk: int) -> None:
+    if chunk == 1 and len(data) > 20_000:
+        data = data[:20_000]  # byte-at-a-time reads of the whole fixture would only cost time
+        data = data[: data.rfind(b"\n") + 1]
+    output, result = run(data, chunk_bytes=chunk)
+    assert output == data, why
+    assert result.identical and not result.changed, why
+
+
+@pytest.mark.parametrize("max_line", [4, 5, 7, 64])
+def test_long_lines_are_cut_between_characters(max_line: int) -> None:
+    # every character here is 2, 3 or 4 bytes: a cut inside one would break the decoding
+    data = ("äöü€🔥ß" * 40 + "\n" + "ÄÖÜ" * 30).encode()
+    output, result = run(data, chunk_bytes=3, max_line_bytes=max_line)
+    assert output == data
+    assert result.fallback_count == 0  # no piece failed to decode: no character was split
+    assert result.lines == 2
+
+
+# ---------------------------------------------------------------------------- a character split between two reads
+
+
+SPLIT_CASES = [
+    # (input, expected output, why)
+    ("Grüße\n".encode(), "Grüße\n".encode(), "2-byte ü and ß"),
+    ("5 € und 🔥\n".encode(), "5 € und 🔥\n".encode(), "3-byte € and 4-byte emoji"),
+    (mojibake("Sie kämpfen für Größe\n").encode(), "Sie kämpfen für Größe\n".encode(),
+     "mojibake whose every character is 2 bytes in UTF-8: repaired the same whatever the reads"),
+]
+
+
+@pytest.mark.parametrize(("data", "expected", "why"), SPLIT_CASES, ids=[c[2][:30] for c in SPLIT_CASES])
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 7])
+def test_a_character_split_between_reads_is_joined(data: bytes, expected: bytes, why: str, chunk: int) -> None:
+    output, result = run(data, chunk_bytes=chunk)
+    assert output == expected, why
+    assert result.fallback_count == 0
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 4, 5])
+def test_utf16_split_between_reads(chunk: int) -> None:
+    # UTF-16 has no byte-level line ends: the incremental decoder joins code units and surrogate pairs
+    data = "Grüße 🔥\nzweite Zeile\n".encode("utf-16")  # with its byte-order mark
+    output, result = run(data, chunk_bytes=chunk)
+    assert output == BOM + "Grüße 🔥\nzweite Zeile\n".encode()  # the mark stays a mark, now UTF-8's
+    assert result.detection.encoding == "utf-16"
+
+
+# ---------------------------------------------------------------------------- encodings, fallbacks, strictness
+
+
+def test_eight_bit_input_becomes_utf8() -> None:
+    output, result = run("Schöne Grüße aus Köln, die Äpfel sind für Sie\n".encode("cp1252"))
+    assert output == "Schöne Grüße aus Köln, die Äpfel sind für Sie\n".encode()
+    assert result.changed and not result.repaired  # the bytes change, the text does not
+
+
+def test_a_cp1252_line_after_the_sample_in_a_utf8_file() -> None:
+    # the sample (first 64 KiB) is clean UTF-8; a later line contradicts it
+    head = "Grüße aus Köln\n".encode() * (SAMPLE_BYTES // 16 + 10)
+    late = "Äpfel für Günther\n".encode("cp1252")
+    output, result = run(head + late + b"Ende\n")
+    assert output == head + "Äpfel für Günther\n".encode() + b"Ende\n"
+    lines_before = head.count(b"\n")
+    assert result.fallback_lines == [lines_before + 1]
+    assert result.changed
+
+
+def test_a_utf8_line_in_a_cp1252_file_is_read_as_utf8() -> None:
+    # 1500 cp1252 lines fill the sample (47 bytes each, 64 KiB in all): detection says cp1252
+    head = "Schöne Grüße aus Köln, die Äpfel sind für Sie\n".encode("cp1252") * 1500
+    late = "Straße in München\n".encode()
+    output, result = run(head + late)
+    assert result.detection.encoding in ("cp1252", "latin-1", "iso-8859-15")  # they read these bytes alike
+    assert output == ("Schöne Grüße aus Köln, die Äpfel sind für Sie\n" * 1500 + "Straße in München\n").encode()
+    assert result.fallback_lines == [1501]
+
+
+def test_given_encoding_is_strict_and_says_where() -> None:
+    data = b"erste\nzweite\nGr\xfc\xdfe\n"  # latin-1 bytes, called UTF-8
+    with pytest.raises(UndecodableError) as caught:
+        run(data, encoding="utf-8", chunk_bytes=4)
+    assert caught.value.line == 3
+    assert "line 3" in str(caught.value) and "0xfc" in str(caught.value)
+
+
+def test_given_encoding_skips_detection() -> None:
+    # these bytes read as cp1252 'Grüße'; told cp850, they are 'Gr³▀e' (decode only: the
+    # repair stage would take that for a code-page mix-up and give 'Grüße' back)
+    output, result = run(b"Gr\xfc\xdfe\n", encoding="cp850", decode_only=True)
+    assert result.detection.encoding == "cp850"
+    assert output == "Gr³▀e\n".encode()
+
+
+BOM_POLICY = [
+    # (input, output encoding, expected output, why)
+    (BOM + "Grüße\n".encode(), "utf-8", BOM + "Grüße\n".encode(), "UTF-8 to UTF-8: the same three bytes"),
+    (BOM + "Grüße\n".encode(), "cp1252", "Grüße\n".encode("cp1252"), "cp1252 has no byte-order mark"),
+    (BOM + "Grüße\n".encode(), "utf-16-le", "\ufeffGrüße\n".encode("utf-16-le"), "written as U+FEFF"),
+    (BOM + "Grüße\n".encode(), "utf-16", "Grüße\n".encode("utf-16"), "utf-16 writes its own mark, once"),
+    ("Grüße\n".encode(), "utf-8-sig", BOM + "Grüße\n".encode(), "asked for by the output encoding"),
+    ("Grüße\n".encode(), "cp1252", "Grüße\n".encode("cp1252"), "no mark in, none out"),
+]
+
+
+@pytest.mark.parametrize(("data", "encoding", "expected", "why"), BOM_POLICY, ids=[c[3][:30] for c in BOM_POLICY])
+def test_byte_order_mark_policy(data: bytes, encoding: str, expected: bytes, why: str) -> None:
+    output, _ = run(data, output_encoding=encoding)
+    assert output == expected, why
+
+
+def test_output_encoding_that_cannot_write_a_character() -> None:
+    with pytest.raises(UnencodableError) as caught:
+        run("Grüße\nFeuer 🔥\n".encode(), output_encoding="latin-1")
+    assert caught.value.line == 2 and caught.value.character == "🔥"
+
+
+def test_binary_input_is_refused_before_anything_is_written() -> None:
+    sink = io.BytesIO()
+    with pytest.raises(BinaryInputError):
+        fix_stream(io.BytesIO(b"\x89PNG\r\n\x1a\n" + bytes(range(256))), sink)
+    assert sink.getvalue() == b""
+
+
+def test_detection_reads_only_the_leading_sample() -> None:
+    source = io.BytesIO("Grüße\n".encode() * 100_000)
+    detection = detect_stream(source)
+    assert detection.encoding == "utf-8"
+    assert source.tell() == SAMPLE_BYTES
+
+
+# ---------------------------------------------------------------------------- changes, located
+
+
+def test_changes_are_located_by_line_and_column() -> None:
+    data = ("Zeile eins\n" + mojibake("Im Krieg kämpfen sie\n")).encode()
+    output, result = run(data)
+    assert output == "Zeile eins\nIm Krieg kämpfen sie\n".encode()
+    [located] = result.changes
+    # 'Im Krieg k' is 10 characters: the mojibake 'Ã¤' starts in column 11 of line 2
+    assert (located.line, located.column) == (2, 11)
+    assert (located.change.before, located.change.after) == ("Ã¤", "ä")
+
+
+def test_columns_count_on_across_the_pieces_of_a_long_line() -> None:
+    line = "aaaa bbbb cccc dddd eeee " + mojibake("kämpfen") + "\n"
+    _, result = run(line.encode(), max_line_bytes=12)
+    [located] = result.changes
+    assert located.line == 1
+    assert located.column == len("aaaa bbbb cccc dddd eeee k") + 1
+
+
+def test_kept_changes_are_bounded_but_all_are_counted() -> None:
+    data = (mojibake("Grüße aus Köln\n") * 40).encode()
+    output, result = run(data, keep_changes=5)
+    assert output == ("Grüße aus Köln\n" * 40).encode()
+    assert len(result.changes) == 5
+    assert result.change_count >= 40  # at least one change per line, all of them counted
+
+
+def test_memory_stays_bounded_on_a_long_stream() -> None:
+    # 16 MB of ASCII lines with a mojibake line now and then; reads of 64 KiB
+    block = b"just a plain line of ASCII text, nothing to repair here.\n" * 1000 + mojibake("Grüße\n").encode()
+    count = 16_000_000 // len(block)
+    source = io.BytesIO(block * count)
+
+    class Discard(io.RawIOBase):
+        def writable(self) -> bool:
+            return True
+
+        def write(self, data: bytes) -> int:  # type: ignore[override]
+            return len(data)
+
+    tracemalloc.start()
+    try:
+        result = fix_stream(source, Discard(), chunk_bytes=1 << 16, keep_changes=100)  # type: ignore[arg-type]
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert result.change_count >= count
+    assert peak < 4_000_000, f"peak {peak} bytes for a {len(block) * count} byte stream"
+
+
+# ---------------------------------------------------------------------------- the verdict on a bounded sample
+
+
+def test_verdict_on_a_short_output_sees_all_of_it() -> None:
+    _, result = run(mojibake("Schöne Grüße aus Köln, die Äpfel sind für Sie und die Straße ist breit.\n").encode(),
+                    validate=True)
+    assert result.validation is not None and result.validation.verdict == "clean"
+    assert not result.sampled
+
+
+def test_verdict_finds_damage_left_in_the_output_and_locates_it() -> None:
+    # decode_only: the validator judges the input as it is; the mojibake is on line 3, column 9
+    text = "Schöne Grüße aus Köln.\nDie Äpfel sind für Sie.\nUnd die kÃ¤mpfen und kÃ¤mpfen weiter.\n"
+    _, result = run(text.encode(), decode_only=True, validate=True)
+    assert result.validation is not None and result.validation.verdict == "mojibake"
+    mojibake_findings = [f for f in result.findings if f.finding.kind == "mojibake"]
+    assert (mojibake_findings[0].line, mojibake_findings[0].column) == (3, 10)
+
+
+LOCATE_CASES = [
+    # (pieces added as (line, column, text), offset into the sample text, expected (line, column), why)
+    ([(1, 0, "ab\ncd\n")], 0, (1, 1), "the first character"),
+    ([(1, 0, "ab\ncd\n")], 4, (2, 2), "'d' on the second line"),
+    ([(5, 3, "xyz")], 1, (5, 5), "a piece that starts in column 4 of line 5: 'y' is column 5"),
+    ([(1, 0, "ab\n"), (9, 0, "hello\n")], 5, (9, 3), "second piece starts at offset 3: offset 5 is 'l'"),
+]
+
+
+@pytest.mark.parametrize(("pieces", "offset", "expected", "why"), LOCATE_CASES, ids=[c[3][:30] for c in LOCATE_CASES])
+def test_sample_locates_offsets_in_the_file(pieces: list[tuple[int, int, str]], offset: int,
+                                            expected: tuple[int, int], why: str) -> None:
+    sample = TextSample()
+    for line, column, text in pieces:
+        sample.add(line, column, text)
+    sample.text()
+    assert sample.locate(offset) == expected, why
+
+
+def test_sample_of_a_long_text_is_bounded_and_deterministic() -> None:
+    def build() -> str:
+        sample = TextSample(head_chars=1000, slots=8, piece_chars=100)
+        for line in range(1, 20_001):
+            sample.add(line, 0, f"Zeile {line} mit etwas Text darin\n")
+        return sample.text()
+
+    text = build()
+    assert len(text) <= 1000 + 8 * 101
+    assert text == build()  # seeded: the same sample every time
+    assert "Zeile 1 " in text
+
+
+# ---------------------------------------------------------------------------- unified diff
+
+
+def diff_of(before: list[str], after: list[str]) -> str:
+    out: list[str] = []
+    differ = UnifiedDiff("f", out.append)
+    for number, (a, b) in enumerate(zip(before, after, strict=True), start=1):
+        differ.segment(Segment(number, 0, a, b))
+    differ.close()
+    return "".join(out)
+
+
+@given(st.integers(min_value=1, max_value=40), st.sets(st.integers(min_value=0, max_value=39), max_size=8))
+def test_diff_matches_difflib(length: int, changed: set[int]) -> None:
+    # the same hunks as difflib's (context 3, changes up to 6 lines apart in one hunk); the lines
+    # are all different, so difflib's alignment is the line-by-line one
+    lines = [f"line {i}\n" for i in range(length)]
+    after = [line.upper() if i in changed else line for i, line in enumerate(lines)]
+    expected = difflib.unified_diff(lines, after, "f", "f", "(before umlautfix)", "(after umlautfix)", n=3)
+    assert diff_of(lines, after) == "".join(expected)
+
+
+def test_diff_of_unchanged_text_is_empty() -> None:
+    assert diff_of(["a\n", "b\n"], ["a\n", "b\n"]) == ""
+
+
+def test_diff_marks_a_missing_final_newline() -> None:
+    assert diff_of(["a\n", "kÃ¤mpfen"], ["a\n", "kämpfen"]) == (
+        "--- f\t(before umlautfix)\n+++ f\t(after umlautfix)\n@@ -1,2 +1,2 @@\n a\n"
+        "-kÃ¤mpfen\n\\ No newline at end of file\n+kämpfen\n\\ No newline at end of file\n"
+    )
+
+
+# ---------------------------------------------------------------------------- files
+
+
+def test_atomic_writer_leaves_the_target_alone_on_error(tmp_path: Path) -> None:
+    target = tmp_path / "t.txt"
+    target.write_bytes(b"original\n")
+    with pytest.raises(RuntimeError), AtomicWriter(target) as writer:
+        writer.file.write(b"half of the new")
+        raise RuntimeError("disk full, say")
+    assert target.read_bytes() == b"original\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.txt"]
+
+
+def test_atomic_writer_new_file_gets_the_umask_mode(tmp_path: Path) -> None:
+    old = os.umask(0o027)
+    try:
+        with AtomicWriter(tmp_path / "new.txt") as writer:
+            writer.file.write(b"x")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "new.txt").stat().st_mode & 0o777 == 0o640  # 0666 less 027
+
+
+def test_in_place_keeps_mode_and_makes_a_backup(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    broken = mojibake("Grüße aus Köln\r\n").encode()
+    path.write_bytes(broken)
+    path.chmod(0o604)
+    result = fix_file(path, backup_suffix=".bak")
+    assert result.changed
+    assert path.read_bytes() == "Grüße aus Köln\r\n".encode()
+    assert path.stat().st_mode & 0o777 == 0o604
+    assert (tmp_path / "a.txt.bak").read_bytes() == broken
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "a.txt.bak"]
+
+
+def test_in_place_leaves_an_unchanged_file_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "clean.txt"
+    path.write_bytes("Grüße\n".encode())
+    before = path.stat()
+    result = fix_file(path, backup_suffix=".bak")
+    after = path.stat()
+    assert not result.changed
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clean.txt"]  # no backup of nothing
+
+
+def test_symlinks_are_refused_unless_followed(tmp_path: Path) -> None:
+    target = tmp_path / "real.txt"
+    target.write_bytes(mojibake("Grüße\n").encode())
+    link = tmp_path / "link.txt"
+    link.symlink_to(target.name)
+    with pytest.raises(RefusedSymlinkError):
+        fix_file(link)
+    assert link.is_symlink() and target.read_bytes() == mojibake("Grüße\n").encode()
+    fix_file(link, follow_symlinks=True)
+    assert link.is_symlink()
+    assert target.read_bytes() == "Grüße\n".encode()
