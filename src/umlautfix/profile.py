@@ -16,7 +16,7 @@ import json
 import math
 import re
 import unicodedata
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from importlib import resources
 
@@ -180,7 +180,7 @@ class LetterStatistics:
     foreign_words: int = 0  # of those: spelled with a letter outside the German alphabet ("år", "été")
 
     def __add__(self, other: LetterStatistics) -> LetterStatistics:
-        return LetterStatistics(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
+        return LetterStatistics(*(getattr(self, f) + getattr(other, f) for f in _STATISTICS_FIELDS))
 
     @property
     def umlaut_rate(self) -> float:
@@ -207,6 +207,7 @@ class LetterStatistics:
         return (self.german_words - self.foreign_words) / self.words if self.words else 0.0
 
 
+_STATISTICS_FIELDS = tuple(f.name for f in fields(LetterStatistics))
 _WORD = re.compile(r"[^\W\d_]+")
 _OUTSIDE_LETTER = re.compile("[^a-zäöüß]")
 _UMLAUT_OR_SHARP_S = re.compile("[äöüß]")

@@ -38,7 +38,7 @@ import html
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from itertools import product
 
 from . import lexicon
@@ -248,18 +248,18 @@ def find_codepage_mixup(text: str) -> Iterator[Finding]:
     clearly cheaper for the German scorer ("¤" -> "€"). The mix-up confirmed by most
     words wins, if they are at least half of the words it touches: French "président"
     reads as "präsident" through one mix-up, but "été", "déjà" read as nothing."""
-    words = [m for m in _MIXUP_WORD.finditer(text) if _SUSPECT_CHAR.search(m.group())]
+    words = [(m, frozenset(m.group())) for m in _MIXUP_WORD.finditer(text) if _SUSPECT_CHAR.search(m.group())]
     if not words:
         return
     best: tuple[tuple[int, float], str, str, list[re.Match[str]]] | None = None
     for saved, opened in MIXUP_PAIRS:
         table = _mixup_table(saved, opened)
-        touched = [m for m in words if any(ch in table for ch in m.group())]
-        confirmed = [m for m in touched if _confirms_mixup(m.group(), table)]
+        touched = [m for m, chars in words if not chars.isdisjoint(table)]
+        confirmed = [m for m in touched if _confirms_mixup(m.group(), saved, opened)]
         if not confirmed or 2 * len(confirmed) < len(touched):
             continue
         # most confirmed words first, then the cheapest reading ("¤" is "€" rather than "Ï")
-        rank = (len(confirmed), -sum(cost(m.group().translate(str.maketrans(table))) for m in confirmed))
+        rank = (len(confirmed), -sum(cost(_reverse_mixup(m.group(), saved, opened)) for m in confirmed))
         if best is None or rank > best[0]:
             best = (rank, saved, opened, confirmed)
     if best is None:
@@ -278,11 +278,13 @@ _UMLAUT_OR_SHARP_S = re.compile("[äöüßÄÖÜ]")
 _MIXUP_WORD = re.compile(r"[^\s\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f«»„“‚‘’–—]+")
 
 
-def _confirms_mixup(word: str, table: dict[str, str]) -> bool:
+@lru_cache(maxsize=65536)
+def _confirms_mixup(word: str, saved: str, opened: str) -> bool:
+    table = _mixup_table(saved, opened)
     if len(word) == 1:
         # alone: only a symbol that German text does not use, with a much cheaper reading
         return not word.isalpha() and char_cost(word) - char_cost(table[word]) >= MIN_GAIN
-    fixed = word.translate(str.maketrans(table))
+    fixed = _reverse_mixup(word, saved, opened)
     if not (fixed.islower() or fixed.isupper() or fixed.istitle()):
         return False  # "dÄpartement", "mÜndag": the reversal puts a capital inside a word
     if _word_frequency(fixed) >= MIXUP_MIN_ZIPF:
@@ -295,6 +297,15 @@ def _confirms_mixup(word: str, table: dict[str, str]) -> bool:
         and stats.letters >= MIXUP_MIN_LETTERS
         and stats.bigram_logp >= MIXUP_MIN_BIGRAM_LOGP
     )
+
+
+def _reverse_mixup(word: str, saved: str, opened: str) -> str:
+    return word.translate(_mixup_translation(saved, opened))
+
+
+@cache
+def _mixup_translation(saved: str, opened: str) -> dict[int, str]:
+    return str.maketrans(_mixup_table(saved, opened))
 
 
 def _word_frequency(word: str) -> float:
