@@ -222,15 +222,15 @@ def accuracy(samples: list[Sample], step: int, calibration: list[tuple[float, bo
         for encoding in ENCODINGS:
             n = total[(length, encoding)]
             if n:
-                cells = " | ".join(f"{100 * right[(d, length, encoding)] / n:>17.1f}%" for d in DECODERS)
+                cells = " | ".join(f"{100 * right[(d, length, encoding)] / n:>17.2f}%" for d in DECODERS)
                 print(f"| {length:8} | {encoding:11} | {n:>5} | {cells} |")
         n = sum(total[(length, e)] for e in ENCODINGS)
-        cells = " | ".join(f"{100 * sum(right[(d, length, e)] for e in ENCODINGS) / n:>17.1f}%" for d in DECODERS)
+        cells = " | ".join(f"{100 * sum(right[(d, length, e)] for e in ENCODINGS) / n:>17.2f}%" for d in DECODERS)
         target = f"(target {100 * TARGETS[length]:.0f} %)"
         print(f"| **{length}** | all {target:>15} | {n:>5} | {cells} |".replace("all (", "all("))
     print(f"\nvalid UTF-8 decoded as something else by umlautfix: {utf8_wrong}")
     if failures:
-        print("\numlautfix's wrong answers (first 40):")
+        print("\numlautfix's wrong answers (first 60):")
         print("\n".join(failures))
 
 
@@ -256,7 +256,7 @@ def mixed_files(sources: dict[str, list[str]], step: int) -> None:
     print("% of lines right, target 100 %\n")
     print("| " + " | ".join(f"{n:>18}" for n in DECODERS) + " |")
     print("|" + "|".join("-" * 20 for _ in DECODERS) + "|")
-    print("| " + " | ".join(f"{100 * right[n] / lines_total:>17.1f}%" for n in DECODERS) + " |")
+    print("| " + " | ".join(f"{100 * right[n] / lines_total:>17.2f}%" for n in DECODERS) + " |")
 
 
 # Other languages in the legacy code page they were usually saved in (not a target:

@@ -319,7 +319,7 @@ _C1_CONTROL = re.compile("[\x80-\x9f]")  # what latin-1 makes of cp1252's bytes:
 
 # Characters that stand glued before a word (openers) or after one (closers) in
 # real text; any other non-ASCII symbol glued to one side of a word is suspect.
-_OPENERS = "„‚»«“‘¿¡–—"
+_OPENERS = "„‚»«“‘¿¡–—°"  # ° in "5 °C"
 _CLOSERS = "“”’‘«»‹›…™®©²³°¹–—"
 _GLUED_SYMBOL = re.compile(
     rf"(?<![^\W\d_])[^\x00-\x7f\w{_OPENERS}](?=[^\W\d_])"  # symbol glued before a word only
@@ -568,11 +568,11 @@ def _mixed_detection(
     mixed_text = decode_mixed(sample, codec)
     mixed_cost = _reading_cost(mixed_text)
     best = readings[0]
-    if mixed_cost >= best.cost:
-        return None
+    mixed = _Reading(("utf-8",), mixed_text, mixed_cost, best.non_ascii)
+    if mixed_cost >= best.cost or mixed.cost_per_char > GERMAN_COST_PER_CHAR:
+        return None  # not German either way: CJK double bytes form valid UTF-8 by chance
     margin = best.cost - mixed_cost
     why = f"UTF-8 with lines in {codec}, which reads more German than any single code page (by {margin:.1f})"
-    mixed = _Reading(("utf-8",), mixed_text, mixed_cost, best.non_ascii)
     return Detection("utf-8", _confidence(mixed, [mixed, *readings]), [*evidence, why], mixed=True, single_byte=codec)
 
 
