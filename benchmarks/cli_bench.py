@@ -1,0 +1,171 @@
+"""Wall time and peak memory of the `umlautfix` command on a large generated file.
+
+The file (default 1024 MiB) is built from the project's own German fixtures
+(fixtures/text/de/*.txt, one paragraph a line), cycled in order; every
+--mojibake-every'th line is UTF-8 read as cp1252 (`kÃ¤mpfen`), the rest is
+clean UTF-8. It is written to a temporary directory (--tmp, default the system's)
+and deleted afterwards, also when the run is interrupted.
+
+Each command runs as a child process; its wall time is measured around it and
+its peak RSS comes from the kernel (os.wait4 gives the child's rusage). The
+commands, on the same file, one after another:
+
+- umlautfix: `python -m umlautfix FILE > /dev/null`, the CLI as users run it;
+- plain loop, lines: `for line in file: out.write(line.decode("utf-8").encode("utf-8"))`,
+  what any line-by-line Python filter costs at least;
+- plain loop, 1 MiB chunks: the same with an incremental decoder on 1 MiB reads,
+  the floor of a streaming Python filter.
+
+Ratios are to the line loop (the machine is shared: absolute times drift, ratios
+of runs on the same input less so). The CLI's output is also checked: its
+repaired lines are counted against the generated mojibake lines.
+
+    python benchmarks/cli_bench.py                   # 1024 MiB; with today's repair speed, an hour or more
+    python benchmarks/cli_bench.py --size-mb 32      # a quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures" / "text" / "de"
+MIB = 1 << 20
+
+LINE_LOOP = """
+import sys
+with open(sys.argv[1], "rb") as src, open(sys.argv[2], "wb") as dst:
+    for line in src:
+        dst.write(line.decode("utf-8").encode("utf-8"))
+"""
+CHUNK_LOOP = """
+import codecs, sys
+decoder = codecs.getincrementaldecoder("utf-8")()
+with open(sys.argv[1], "rb") as src, open(sys.argv[2], "wb") as dst:
+    while chunk := src.read(1 << 20):
+        dst.write(decoder.decode(chunk).encode("utf-8"))
+    dst.write(decoder.decode(b"", final=True).encode("utf-8"))
+"""
+
+
+@dataclass(frozen=True)
+class Measure:
+    name: str
+    seconds: float
+    peak_rss_mib: float
+    exit_code: int
+
+
+def generate(path: Path, size_bytes: int, mojibake_every: int) -> tuple[int, int]:
+    """Write the test file; returns (lines, mojibake lines)."""
+    paragraphs = [
+        line for p in sorted(FIXTURES.glob("*.txt")) for line in p.read_text("utf-8").splitlines() if line.strip()
+    ]
+    clean = [(line + "\n").encode("utf-8") for line in paragraphs]
+    broken = [(line + "\n").encode("utf-8").decode("cp1252", "replace").encode("utf-8") for line in paragraphs]
+    lines = mojibake = written = 0
+    buffer: list[bytes] = []
+    buffered = 0
+    with open(path, "wb") as fh:
+        while written < size_bytes:
+            index = lines % len(paragraphs)
+            is_broken = mojibake_every > 0 and lines % mojibake_every == mojibake_every - 1
+            data = broken[index] if is_broken else clean[index]
+            buffer.append(data)
+            buffered += len(data)
+            written += len(data)
+            lines += 1
+            mojibake += is_broken
+            if buffered >= 8 * MIB:
+                fh.write(b"".join(buffer))
+                buffer, buffered = [], 0
+        fh.write(b"".join(buffer))
+    return lines, mojibake
+
+
+def measure(name: str, command: list[str], stdout_path: str) -> Measure:
+    """Run `command` with stdout to `stdout_path`; wall time and the child's own peak RSS."""
+    with open(stdout_path, "wb") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.stderr is not None:
+        err = proc.stderr.read()
+        proc.stderr.close()
+        if err:
+            print(f"[{name}] stderr: {err.decode(errors='replace')[:500]}", file=sys.stderr)
+    return Measure(name, seconds, usage.ru_maxrss / 1024, proc.returncode)  # ru_maxrss: KiB on Linux
+
+
+def count_repaired(original: Path, repaired: Path) -> tuple[int, int]:
+    """Lines that differ between input and output, and lines that still hold 'Ã' (streamed)."""
+    differing = left = 0
+    with open(original, "rb") as a, open(repaired, "rb") as b:
+        for line_a, line_b in zip(a, b, strict=True):
+            differing += line_a != line_b
+            left += "Ã".encode() in line_b
+    return differing, left
+
+
+def table(size: int, lines: int, mojibake: int, results: list[Measure]) -> str:
+    base = next(m for m in results if m.name.startswith("plain loop, lines"))
+    rows = [
+        f"input: {size / MIB:.0f} MiB, {lines:,} lines, {mojibake:,} of them mojibake "
+        "(fixtures/text/de cycled; UTF-8 read as cp1252)",
+        "",
+        "| run | wall s | MiB/s | peak RSS MiB | time / line loop | exit |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for m in results:
+        rows.append(
+            f"| {m.name} | {m.seconds:.1f} | {size / MIB / m.seconds:.2f} | {m.peak_rss_mib:.1f} "
+            f"| {m.seconds / base.seconds:.1f}x | {m.exit_code} |"
+        )
+    return "\n".join(rows)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size-mb", type=int, default=1024, help="size of the generated file in MiB (default 1024)")
+    parser.add_argument("--mojibake-every", type=int, default=20, help="every Nth line is mojibake (default 20)")
+    parser.add_argument("--tmp", default=None, help="directory for the generated file (default: the system's)")
+    parser.add_argument("--skip-check", action="store_true", help="do not compare the CLI's output with its input")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="umlautfix-cli-bench-", dir=args.tmp) as tmp:
+        source = Path(tmp) / "input.txt"
+        output = Path(tmp) / "output.txt"
+        started = time.perf_counter()
+        lines, mojibake = generate(source, args.size_mb * MIB, args.mojibake_every)
+        size = source.stat().st_size
+        print(f"generated {size / MIB:.0f} MiB in {time.perf_counter() - started:.1f} s: {source}", flush=True)
+        results = [
+            measure("plain loop, lines", [sys.executable, "-c", LINE_LOOP, str(source), os.devnull], os.devnull),
+            measure("plain loop, 1 MiB chunks", [sys.executable, "-c", CHUNK_LOOP, str(source), os.devnull],
+                    os.devnull),
+        ]
+        for m in results:
+            print(f"  {m.name}: {m.seconds:.1f} s, {m.peak_rss_mib:.1f} MiB", flush=True)
+        cli = measure("umlautfix FILE > OUT", [sys.executable, "-m", "umlautfix", str(source)], str(output))
+        results.append(cli)
+        print(f"  {cli.name}: {cli.seconds:.1f} s, {cli.peak_rss_mib:.1f} MiB", flush=True)
+        print()
+        print(table(size, lines, mojibake, results))
+        if not args.skip_check:
+            differing, left = count_repaired(source, output)
+            print(f"\noutput check: {differing:,} lines changed (of {mojibake:,} mojibake lines generated); "
+                  f"{left:,} output lines still hold 'Ã'")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
