@@ -337,6 +337,8 @@ def test_error_exit_codes(tmp_path: Path) -> None:
         (["missing.txt"], 3, "umlautfix: missing.txt: no such file", "missing file"),
         (["dir"], 3, "umlautfix: dir: is a directory (use -r to walk it)", "a directory without -r"),
         (["image.png"], 4, "umlautfix: image.png: binary input (PNG image)", "binary input named on purpose"),
+        (["-o", "nodir/out.txt", "image.png"], 3, "umlautfix: nodir/out.txt: no such file",
+         "the output's directory is missing: the error names the output"),
         (["-e", "utf-8", "latin.txt"], 5,
          "umlautfix: latin.txt: line 3: not decodable as utf-8 (0xfc: invalid start byte)", "undecodable under -e"),
         (["--output-encoding", "ascii", "-e", "latin-1", "latin.txt"], 5,
@@ -346,6 +348,16 @@ def test_error_exit_codes(tmp_path: Path) -> None:
         proc = run(*args, cwd=tmp_path)
         assert proc.returncode == code, why
         assert stderr_lines(proc) == [message], why
+
+
+@pytest.mark.parametrize(("closed", "message"), [(0, "<stdin>: stdin is closed"), (1, "<stdin>: stdout is closed")])
+def test_closed_stdin_or_stdout_is_a_one_line_error(closed: int, message: str) -> None:
+    # `umlautfix <&-` and `umlautfix >&-`: the child closes the descriptor before it starts
+    proc = subprocess.run([*UMLAUTFIX, "-"], stdin=subprocess.DEVNULL if closed else None,
+                          stdout=subprocess.DEVNULL if closed == 0 else None, stderr=subprocess.PIPE,
+                          preexec_fn=lambda: os.close(closed), timeout=60, check=False)
+    assert proc.returncode == cli.EXIT_PERMISSION
+    assert proc.stderr.decode() == f"umlautfix: {message}\n"
 
 
 def test_permission_denied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -378,6 +390,7 @@ USAGE_ERRORS = [
     (["-i"], "-i without files: it cannot rewrite stdin"),
     (["-i", "--check", "a.txt"], "-i and --check"),
     (["--report", "xml"], "no such report format"),
+    (["--output-encoding", "rot13", "a.txt"], "rot13 is a codec, but not a text encoding"),
     (["validate", "--frobnicate"], "validate: unknown option"),
 ]
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import codecs
 import contextlib
+import errno
 import json
 import os
 import signal
@@ -123,9 +124,16 @@ class Console:
             print(text, file=sys.stderr)
 
 
+def stdout() -> BinaryIO:
+    """The binary stdout; a closed one (`umlautfix f >&-`) is an error like any other."""
+    if sys.stdout is None:
+        raise OSError(errno.EBADF, "stdout is closed")
+    return sys.stdout.buffer
+
+
 def out(text: str) -> None:
     """A line on stdout, as UTF-8 whatever the locale."""
-    sys.stdout.buffer.write(text.encode("utf-8", "replace") + b"\n")
+    stdout().write(text.encode("utf-8", "replace") + b"\n")
 
 
 class Report:
@@ -211,7 +219,11 @@ class Input:
     walked: bool = False
 
     def open(self) -> BinaryIO | Path:
-        return self.path if self.path is not None else sys.stdin.buffer
+        if self.path is not None:
+            return self.path
+        if sys.stdin is None:
+            raise OSError(errno.EBADF, "stdin is closed")
+        return sys.stdin.buffer
 
 
 def _inputs(files: Sequence[str], recursive: bool, report: Report) -> list[Input]:
@@ -251,7 +263,15 @@ def _run_each(items: Sequence[Input], report: Report, work: Callable[[Input], No
             else:
                 report.failed(item.name, EXIT_BINARY, str(err))
         except (OSError, UndecodableError, UnencodableError, RefusedSymlinkError) as err:
-            report.failed(item.name, *_failure(err))
+            report.failed(_where(item, err), *_failure(err))
+
+
+def _where(item: Input, err: BaseException) -> str:
+    """The file an error is about: the input, or another file it names (-o OUT in a missing directory)."""
+    filename = getattr(err, "filename", None) if isinstance(err, OSError) else None
+    if filename is None or (item.path is not None and os.fspath(filename) == os.fspath(item.path)):
+        return item.name
+    return os.fspath(filename)
 
 
 # ---------------------------------------------------------------------------- fix
@@ -374,15 +394,15 @@ def _fix_one(item: Input, ns: argparse.Namespace, config: StreamConfig, console:
     elif ns.check or ns.diff:
         result = fix_file(source, None, config, check=True, watchers=watchers)
     else:
-        result = fix_file(source, sys.stdout.buffer, config, watchers=watchers)
-    sys.stdout.buffer.flush()
+        result = fix_file(source, stdout(), config, watchers=watchers)
+    stdout().flush()
     report.done(item.name, result.changed)
     if ns.report == "json":
         console.line(json.dumps(result_json(item.name, result), ensure_ascii=False))
 
 
 def _write_stdout(text: str) -> None:
-    sys.stdout.buffer.write(text.encode("utf-8", "replace"))
+    stdout().write(text.encode("utf-8", "replace"))
 
 
 def result_json(name: str, result: FileResult) -> dict[str, Any]:
@@ -412,12 +432,18 @@ def _change_json(located: LineChange) -> dict[str, Any]:
 
 
 def _check_encoding(name: str | None) -> None:
+    """A text encoding Python knows (rot13 and hex are codecs, but not between bytes and text)."""
     if name is None:
         return
     try:
         codecs.lookup(name)
     except LookupError:
         raise UsageError(f"unknown encoding: {name}") from None
+    try:
+        "".encode(name)
+        b"".decode(name)
+    except LookupError:
+        raise UsageError(f"not a text encoding: {name}") from None
 
 
 # ---------------------------------------------------------------------------- detect and validate

@@ -813,7 +813,12 @@ class AtomicWriter:
         self.file: BinaryIO
 
     def __enter__(self) -> AtomicWriter:
-        fd, self._tmp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".umlautfix", dir=self.path.parent)
+        try:
+            fd, self._tmp_name = tempfile.mkstemp(
+                prefix=f".{self.path.name}.", suffix=".umlautfix", dir=self.path.parent
+            )
+        except OSError as err:  # name the file the user asked for, not the temporary one
+            raise type(err)(err.errno, err.strerror, str(self.path)) from None
         self.file = os.fdopen(fd, "wb")
         return self
 
