@@ -626,7 +626,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         versions.append(f"charset_normalizer {charset_normalizer.__version__}")
     print(f"# umlautfix speed, best of {args.repeat}; Python {sys.version.split()[0]}; " + ", ".join(versions))
     print(f"# umlautfix imported from {Path(umlautfix.__file__).parent}")
-    print(f"# inputs built from {GERMAN_FIXTURES.relative_to(REPO)}/*.txt, large ones repeated to ~{args.size:g} MB")
+    print(f"# inputs built from {GERMAN_FIXTURES.relative_to(REPO)}/*.txt, large ones copied to ~{args.size:g} MB")
     # each section is printed as soon as it is measured; the targets come last, as the summary
     text_results = bench_texts(inputs, args.repeat)
     print_text_report(text_results, inputs)
