@@ -4,7 +4,10 @@ The file (default 1024 MiB) is built from the project's own German fixtures
 (fixtures/text/de/*.txt, one paragraph a line), cycled in order; every
 --mojibake-every'th line is UTF-8 read as cp1252 (`kÃ¤mpfen`), the rest is
 clean UTF-8. It is written to a temporary directory (--tmp, default the system's)
-and deleted afterwards, also when the run is interrupted.
+and deleted afterwards, also when the run is interrupted. The text repeats every
+~320 paragraphs: the pipeline has no cache of its own, but the repair stage
+caches its readings per mojibake run and its neighbours, and those are all warm
+after the first round, so text that never repeats may run slower than this.
 
 Each command runs as a child process; its wall time is measured around it and
 its peak RSS comes from the kernel (os.wait4 gives the child's rusage). The

@@ -388,6 +388,7 @@ USAGE_ERRORS = [
     (["--output-encoding", "klingon", "x.txt"], "unknown output encoding"),
     (["-o", "out.txt", "a.txt", "b.txt"], "-o with two inputs"),
     (["-i"], "-i without files: it cannot rewrite stdin"),
+    (["--in", "a.txt"], "no abbreviated options: '--in a.txt' is not '--in-place=a.txt'"),
     (["-i", "--check", "a.txt"], "-i and --check"),
     (["--report", "xml"], "no such report format"),
     (["--output-encoding", "rot13", "a.txt"], "rot13 is a codec, but not a text encoding"),

@@ -551,6 +551,7 @@ def _parser(command: str) -> _Parser:
     parser = _Parser(
         prog="umlautfix" if command == "fix" else f"umlautfix {command}",
         usage=USAGES[command],
+        allow_abbrev=False,  # '--in FILE' must not be read as '--in-place=FILE'
         description=DESCRIPTIONS[command],
         epilog=EXAMPLES[command] + "\n\n" + EXIT_CODES,
         formatter_class=_Formatter,

@@ -43,6 +43,7 @@ from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -293,6 +294,7 @@ def _lines(data: bytes) -> Iterator[bytes]:
         start = end
 
 
+@lru_cache(maxsize=64)
 def _is_ascii_compatible_single_byte(codec: str) -> bool:
     """One byte, one character, ASCII as ASCII: lines can be cut at b'\\n' and anywhere else."""
     try:
