@@ -208,6 +208,11 @@ def test_in_place_refuses_a_symlink_unless_asked(tmp_path: Path) -> None:
     [line] = stderr_lines(proc)
     assert line.startswith(f"umlautfix: {link}: is a symbolic link")
     assert link.is_symlink() and target.read_bytes() == mojibake("Grüße\n")
+    walked = run("-r", "-i", tmp_path)
+    assert walked.returncode == 0  # found by -r: skipped with a note (the target itself is rewritten)
+    assert stderr_lines(walked)[0].startswith(f"umlautfix: {link}: skipped, is a symbolic link")
+    assert link.is_symlink() and target.read_bytes() == "Grüße\n".encode()
+    target.write_bytes(mojibake("Grüße\n"))
     followed = run("-i", "--follow-symlinks", link)
     assert followed.returncode == 0
     assert link.is_symlink() and target.read_bytes() == "Grüße\n".encode()

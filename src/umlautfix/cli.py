@@ -257,12 +257,12 @@ def _run_each(items: Sequence[Input], report: Report, work: Callable[[Input], No
             work(item)
         except BrokenPipeError:
             raise
-        except BinaryInputError as err:
-            if item.walked:
+        except (BinaryInputError, RefusedSymlinkError) as err:
+            if item.walked:  # found by -r, not named: a note, not a failure
                 report.skip(item.name, str(err))
             else:
-                report.failed(item.name, EXIT_BINARY, str(err))
-        except (OSError, UndecodableError, UnencodableError, RefusedSymlinkError) as err:
+                report.failed(item.name, *_failure(err))
+        except (OSError, UndecodableError, UnencodableError) as err:
             report.failed(_where(item, err), *_failure(err))
 
 
