@@ -43,6 +43,8 @@ from .profile import cost
 SAMPLE_BYTES = 64 * 1024  # what IncrementalDetector and the CLI read before deciding
 CONTEXT_BYTES = 16  # ASCII context kept on each side of a high-byte run in the ranking sample
 RANKING_BUDGET = 8 * 1024  # bytes of high-byte runs with context that the ranking reads
+QUICK_BUDGET = 1024  # read first; enough when one reading leads by DECISIVE_MARGIN nats
+DECISIVE_MARGIN = 30.0
 
 # The German 8-bit code pages, in the order that breaks ties between code pages
 # that decode the bytes to the same text: a variant is named only when the
@@ -267,11 +269,11 @@ class _Reading:
         return self.cost / max(1, self.non_ascii)
 
 
-def _ranking_sample(data: bytes) -> bytes:
+def _ranking_sample(data: bytes, budget: int = RANKING_BUDGET) -> bytes:
     """The part of `data` the ranking reads: all of it when small, otherwise its
     first high-byte runs, each with up to CONTEXT_BYTES of ASCII on either side,
-    up to RANKING_BUDGET bytes (so a 10 MB file costs as much as a small one)."""
-    if len(data) <= RANKING_BUDGET:
+    up to `budget` bytes (so a 10 MB file costs as much as a small one)."""
+    if len(data) <= budget:
         return data
     pieces: list[bytes] = []
     taken = 0
@@ -286,7 +288,7 @@ def _ranking_sample(data: bytes) -> bytes:
         pieces.append(data[left:right])
         taken += right - left
         last_end = right
-        if taken >= RANKING_BUDGET:
+        if taken >= budget:
             break
     return b"\n".join(pieces)
 
@@ -534,8 +536,13 @@ def _utf8_detection(data: bytes, evidence: list[str]) -> Detection:
 
 
 def _single_byte_or_mixed(data: bytes, evidence: list[str]) -> Detection:
-    sample = _ranking_sample(data)
     present = _high_bytes(data)
+    quick = _ranking_sample(data, QUICK_BUDGET)
+    if len(quick) < len(data) and not _UTF8_MULTIBYTE.search(quick):
+        readings = _rank(quick, GERMAN_SINGLE_BYTE, data, present)
+        if _decisive(readings):
+            return _german_single_byte(readings, evidence)
+    sample = _ranking_sample(data)
     readings = _rank(sample, GERMAN_SINGLE_BYTE, data, present)
     if _UTF8_MULTIBYTE.search(sample):
         mixed = _mixed_detection(data, sample, readings, evidence)
@@ -545,6 +552,15 @@ def _single_byte_or_mixed(data: bytes, evidence: list[str]) -> Detection:
     if best.cost_per_char > GERMAN_COST_PER_CHAR:
         return _not_german(data, sample, present, readings, evidence)
     return _german_single_byte(readings, evidence)
+
+
+def _decisive(readings: list[_Reading]) -> bool:
+    """A German reading so far ahead that reading more of the input cannot change the answer."""
+    return (
+        len(readings) > 1
+        and readings[0].cost_per_char <= GERMAN_COST_PER_CHAR
+        and readings[1].cost - readings[0].cost >= DECISIVE_MARGIN
+    )
 
 
 def _german_single_byte(readings: list[_Reading], evidence: list[str]) -> Detection:
