@@ -251,7 +251,8 @@ def _is_single_byte(codec: str) -> bool:
 
 def _high_bytes(data: bytes) -> frozenset[int]:
     """The distinct bytes 0x80-0xFF in `data` (one fast pass, whatever its size)."""
-    return frozenset(data.translate(None, _ASCII_BYTES))
+    high = data.translate(None, _ASCII_BYTES)
+    return frozenset(b for b in range(0x80, 0x100) if b in high)  # 128 memchr, faster than set(high)
 
 
 @dataclass(frozen=True)
@@ -269,16 +270,17 @@ class _Reading:
         return self.cost / max(1, self.non_ascii)
 
 
-def _ranking_sample(data: bytes, budget: int = RANKING_BUDGET) -> bytes:
+def _ranking_sample(data: bytes, budget: int = RANKING_BUDGET, runs: re.Pattern[bytes] = _HIGH_RUN) -> bytes:
     """The part of `data` the ranking reads: all of it when small, otherwise its
-    first high-byte runs, each with up to CONTEXT_BYTES of ASCII on either side,
-    up to `budget` bytes (so a 10 MB file costs as much as a small one)."""
+    first high-byte runs (or other `runs`), each with up to CONTEXT_BYTES of
+    ASCII on either side, up to `budget` bytes (so a 10 MB file costs as much
+    as a small one)."""
     if len(data) <= budget:
         return data
     pieces: list[bytes] = []
     taken = 0
     last_end = 0
-    for m in _HIGH_RUN.finditer(data):
+    for m in runs.finditer(data):
         left, right = m.start(), m.end()
         floor, ceiling = max(last_end, left - CONTEXT_BYTES), min(len(data), right + CONTEXT_BYTES)
         while left > floor and data[left - 1] < 0x80:
@@ -540,8 +542,15 @@ def _single_byte_or_mixed(data: bytes, evidence: list[str]) -> Detection:
     quick = _ranking_sample(data, QUICK_BUDGET)
     if len(quick) < len(data) and not _UTF8_MULTIBYTE.search(quick):
         readings = _rank(quick, GERMAN_SINGLE_BYTE, data, present)
-        if _decisive(readings):
+        if _decisive(readings, present):
             return _german_single_byte(readings, evidence)
+        disputed = _disputed_bytes(readings, present)
+        if disputed is not None:
+            # the leader's code pages part ways on bytes further on: read those too
+            quick += b"\n" + _ranking_sample(data, QUICK_BUDGET, disputed)
+            readings = _rank(quick, GERMAN_SINGLE_BYTE, data, present)
+            if _decisive(readings, present):
+                return _german_single_byte(readings, evidence)
     sample = _ranking_sample(data)
     readings = _rank(sample, GERMAN_SINGLE_BYTE, data, present)
     if _UTF8_MULTIBYTE.search(sample):
@@ -554,13 +563,27 @@ def _single_byte_or_mixed(data: bytes, evidence: list[str]) -> Detection:
     return _german_single_byte(readings, evidence)
 
 
-def _decisive(readings: list[_Reading]) -> bool:
-    """A German reading so far ahead that reading more of the input cannot change the answer."""
-    return (
-        len(readings) > 1
-        and readings[0].cost_per_char <= GERMAN_COST_PER_CHAR
-        and readings[1].cost - readings[0].cost >= DECISIVE_MARGIN
-    )
+def _decisive(readings: list[_Reading], present: frozenset[int]) -> bool:
+    """A German reading so far ahead that reading more of the input cannot change
+    the answer, and whose code pages agree on every high byte of the whole input
+    (else a later byte, € at 0xA4 say, decides between latin-1 and iso-8859-15)."""
+    if len(readings) < 2 or readings[0].cost_per_char > GERMAN_COST_PER_CHAR:
+        return False
+    if readings[1].cost - readings[0].cost < DECISIVE_MARGIN:
+        return False
+    return _disputed_bytes(readings, present) is None
+
+
+def _disputed_bytes(readings: list[_Reading], present: frozenset[int]) -> re.Pattern[bytes] | None:
+    """A pattern for the bytes of the input that the leading reading's code pages
+    decode differently (None when they agree on all of them)."""
+    if not readings or len(readings[0].codecs) < 2:
+        return None
+    names = readings[0].codecs
+    disputed = [b for b in sorted(present) if len({bytes([b]).decode(name) for name in names}) > 1]
+    if not disputed:
+        return None
+    return re.compile(b"[" + b"".join(re.escape(bytes([b])) for b in disputed) + b"]+")
 
 
 def _german_single_byte(readings: list[_Reading], evidence: list[str]) -> Detection:
