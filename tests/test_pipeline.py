@@ -10,6 +10,7 @@ import codecs
 import difflib
 import io
 import os
+import re
 import tracemalloc
 from pathlib import Path
 
@@ -323,7 +324,45 @@ def test_diff_matches_difflib(length: int, changed: set[int]) -> None:
     lines = [f"line {i}\n" for i in range(length)]
     after = [line.upper() if i in changed else line for i, line in enumerate(lines)]
     expected = difflib.unified_diff(lines, after, "f", "f", "(before umlautfix)", "(after umlautfix)", n=3)
-    assert diff_of(lines, after) == "".join(expected)
+    ours = diff_of(lines, after)
+    assert ours == "".join(expected)
+    assert apply_diff(lines, ours) == after
+
+
+def apply_diff(before: list[str], diff: str) -> list[str]:
+    """A small `patch`: replay the hunks of a unified diff on `before`, checking the counts and context."""
+    out: list[str] = []
+    at = 0  # lines of `before` used so far
+    lines = diff.splitlines(keepends=True)[2:]
+    i = 0
+    while i < len(lines):
+        header = re.fullmatch(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@\n", lines[i])
+        assert header, lines[i]
+        start, count = int(header[1]), int(header[2] or 1)
+        out.extend(before[at : start - 1])
+        at = start - 1
+        i += 1
+        seen = 0
+        while i < len(lines) and not lines[i].startswith("@@"):
+            kind, text = lines[i][0], lines[i][1:]
+            if kind in " -":
+                assert before[at] == text, (at, text)
+                at += 1
+                seen += 1
+            if kind in " +":
+                out.append(text)
+            i += 1
+        assert seen == count
+    return out + before[at:]
+
+
+def test_a_long_run_of_changes_is_cut_into_hunks_that_still_apply(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("umlautfix.pipeline.DIFF_MAX_HUNK_LINES", 10)
+    lines = [f"line {i}\n" for i in range(60)]
+    after = [line.upper() if 5 <= i < 45 else line for i, line in enumerate(lines)]
+    diff = diff_of(lines, after)
+    assert diff.count("@@ -") >= 8  # 80 changed lines in hunks of about 10
+    assert apply_diff(lines, diff) == after
 
 
 def test_diff_of_unchanged_text_is_empty() -> None:
