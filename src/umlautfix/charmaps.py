@@ -22,6 +22,23 @@ MOJIBAKE_CODECS: tuple[str, ...] = (
     "cp437",
 )
 
+# UTF-8 read as one of these is common enough that a reading giving plain German
+# punctuation ("â€ž" -> "„") needs no further evidence.
+COMMON_MOJIBAKE_CODECS: frozenset[str] = frozenset(
+    {"sloppy-windows-1252", "latin-1", "sloppy-windows-1254", "iso-8859-15"}
+)
+
+# The 8-bit code pages a German file is saved in and opened as by mistake.
+MIXUP_CODECS: tuple[str, ...] = (
+    "sloppy-windows-1252",
+    "latin-1",
+    "iso-8859-15",
+    "cp850",
+    "cp437",
+    "mac_roman",
+    "sloppy-windows-1250",
+)
+
 # Python codec name -> the name we report to users.
 REPORT_NAMES: dict[str, str] = {
     "sloppy-windows-1252": "cp1252",

@@ -32,6 +32,8 @@ SEEN_LATIN_LETTER_COST = 6.0  # é in Café: in the profile, rare, but fine
 OTHER_LATIN_LETTER_COST = 7.5  # Latin letters German words never use
 OTHER_SCRIPT_LETTER_COST = 6.0  # Greek, Cyrillic, CJK: plausible in quotations
 EMOJI_COST = 4.0
+RARE_SPACE_COST = 6.0  # em spaces and friends; the no-break and thin spaces are in COMMON_PUNCTUATION
+ARROW_COST = PUNCTUATION_COST + 1.0  # "Datei → Optionen" in product and forum text
 SYMBOL_COST = 9.0  # ¤ ¦ ¬ ├ √ ‰ and friends: rare in German, frequent in mojibake
 MARK_COST = 9.0  # a combining mark on its own; NFD text has no repair candidates anyway
 CONTROL_COST = 15.0  # C1 controls, U+FFFD, unassigned, private use
@@ -83,6 +85,16 @@ def german_profile() -> Profile:
     )
 
 
+# Blocks of emoji and pictographs people type ("🔥", "☕"); their neighbours
+# (alchemical symbols, geometric shapes) are mojibake's accidents, not text.
+PICTOGRAPH_RANGES = ((0x2600, 0x27BF), (0x1F300, 0x1F6FF), (0x1F900, 0x1FAFF))
+
+
+def _is_pictograph(ch: str) -> bool:
+    code = ord(ch)
+    return any(lo <= code <= hi for lo, hi in PICTOGRAPH_RANGES) and unicodedata.category(ch) == "So"
+
+
 @lru_cache(maxsize=4096)
 def char_cost(ch: str) -> float:
     """How surprising one character is in German text (0 for ASCII)."""
@@ -103,14 +115,16 @@ def char_cost(ch: str) -> float:
         if "LATIN" in unicodedata.name(ch, ""):
             return OTHER_LATIN_LETTER_COST
         return OTHER_SCRIPT_LETTER_COST
-    if category == "So" and ord(ch) >= 0x2600:
+    if _is_pictograph(ch):
         return EMOJI_COST
+    if 0x2190 <= ord(ch) <= 0x21FF:
+        return ARROW_COST
     if category in ("Cc", "Cn", "Co", "Cs") or ch == "\ufffd":
         return CONTROL_COST
     if category[0] == "M" or category == "Cf":
         return MARK_COST
     if category[0] == "Z":
-        return PUNCTUATION_COST
+        return RARE_SPACE_COST
     if category[0] == "P" and ord(ch) >= 0x2000:
         return PUNCTUATION_COST + 1.0
     return SYMBOL_COST

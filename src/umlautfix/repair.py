@@ -1,53 +1,75 @@
 """Stage 2, repair: text to text. Undo mojibake, and change nothing else.
 
-Each repair step looks at one kind of damage and proposes edits (a span of the
-input and its replacement). The German profile guards every proposal: an edit
-is kept only when the replacement costs clearly less than what it replaces
-(`profile.cost`), so clean text in any language passes through unchanged.
+Each step looks at one kind of damage and proposes edits (a span of its input
+and a replacement); the steps run one after another and their edits are
+composed, so every `Change` refers to the caller's text. The German profile
+(`profile.cost`) guards every proposal: an edit is kept only when its
+replacement costs clearly less than what it replaces, so clean text in any
+language passes through unchanged.
 
 Steps, in order:
 - `fix_entity_mojibake`: "&Atilde;&frac14;" in text that is not HTML markup;
-- `fix_utf8_mojibake`: UTF-8 read as a single-byte code page, one or more layers,
-  also when the result was lower- or upper-cased afterwards or a non-breaking
-  space became a plain space (runs of non-ASCII characters, one at a time);
-- `fix_codepage_mixup`: a file saved in one 8-bit code page and opened as another,
-  decided for the whole text;
+- `fix_encoding`: the better of two explanations for the text as a whole --
+  UTF-8 read as a single-byte code page (`fix_utf8_mojibake`, run by run, one
+  or more layers, also lower- or upper-cased afterwards, also with a lost
+  non-breaking space) or a file saved in one 8-bit code page and opened as
+  another (`fix_codepage_mixup`) -- and, line by line, ftfy's `fix_encoding`
+  where it explains a line better (`prefer_ftfy_where_better`);
 - `fix_lost_characters`: umlauts replaced by "?" or U+FFFD, restored where the
-  lexicon admits one reading;
-- ftfy's `fix_encoding` as a last resort on lines that still carry mojibake.
+  lexicon admits one reading.
+
+Examples:
+    >>> fix_text("Im Ukrainekrieg kÃ¤mpfen Nordkoreaner")
+    'Im Ukrainekrieg kämpfen Nordkoreaner'
+    >>> fix_text("FÃœR die GrÃ¶ÃŸe"), fix_text("kã¤mpfen"), fix_text("ÃŒBER ALLES")
+    ('FÜR die Größe', 'kämpfen', 'ÜBER ALLES')
+    >>> fix_text("Gr??e f\ufffdr 5 Euro"), fix_text("Gr”áe")
+    ('Größe für 5 Euro', 'Größe')
 """
 
 from __future__ import annotations
 
+import codecs
+import difflib
 import html
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import product
 
 import ftfy
 
 from . import lexicon
 from .charmaps import (
+    COMMON_MOJIBAKE_CODECS,
     CONTINUATION_CHARS,
     LEAD_CHARS,
+    MIXUP_CODECS,
     MOJIBAKE_CODECS,
     REPORT_NAMES,
     case_variant_bytes,
+    upper_half,
 )
 from .profile import char_cost, cost
 
 # A repair must lower the text's cost by at least this much (in nats).
 GUARD_MARGIN = 2.0
+# A decoded character this cheap reads as ordinary German (ä ö ü ß, „ “ – €, emoji).
+PLAUSIBLE_COST = 4.0
+GERMAN_LETTERS = frozenset("äöüÄÖÜßẞ")
 # A mix-up of code pages is decided on the whole text and must remove most of its cost.
 MIXUP_MIN_GAIN = 0.5
-MIXUP_MIN_CHARS = 2  # one changed character is too little evidence for a whole-text decision
+MIXUP_PLAUSIBLE_SHARE = 0.8  # of the changed characters, at least this share must read as ordinary German
+MIXUP_MIN_DROP = 6.0  # nats: one "¤" -> "€" is enough, one "é" -> "Ú" is not
 # A lost character is restored when one reading is this many times more frequent than any other.
 LOST_DOMINANCE = 3.0
 MAX_LAYERS = 4
-# ftfy's encoding repair with the options that change more than mojibake switched off.
+# A run is read in the code page that explains the whole text best unless another reads it this much better.
+CODEC_CONSISTENCY_MARGIN = 5.0
+MAX_DIFF_CHARS = 20_000  # longer lines changed by ftfy are reported as one change
+# ftfy's encoding repair: only the steps that undo mojibake run in `fix_encoding`;
+# the others (quotes, line breaks, ligatures, width, NFC) are switched off here as well.
 FTFY_CONFIG = ftfy.TextFixerConfig(
     unescape_html=False,
     fix_latin_ligatures=False,
@@ -58,20 +80,26 @@ FTFY_CONFIG = ftfy.TextFixerConfig(
     remove_terminal_escapes=False,
     remove_control_chars=False,
     normalization=None,
-    replace_lossy_sequences=False,
     explain=True,
 )
 
+# Portuguese words that begin with "à": after "Ã " they continue the word (ftfy's rule).
+A_GRAVE_WORDS = ("s ", "quele", "quela", "quilo")
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 _MOJIBAKE_PAIR = re.compile(f"[{re.escape(LEAD_CHARS)}][{re.escape(CONTINUATION_CHARS)}]")
-_ENTITY_RUN = re.compile(r"(?:&(?:[A-Za-z][A-Za-z0-9]{1,7}|#[0-9]{2,7}|#[xX][0-9a-fA-F]{2,6});){2,}")
+_ENTITY = r"&(?:[A-Za-z][A-Za-z0-9]{1,7}|#[0-9]{2,7}|#[xX][0-9a-fA-F]{2,6});"
+_ENTITY_RUN = re.compile(f"(?:{_ENTITY})+")
 _LOST_WORD = re.compile(r"[\w?\ufffd]*[?\ufffd][\w?\ufffd]*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:»«„“\"]\s*|\n)\s*$")
-# Characters that alone make a text worth a closer look; clean German rarely has any.
+_WORD_BOUNDARY = re.compile(r"\s")
+# Cheap first look: text without any of these has nothing to repair. Clean German rarely has any.
 _SUSPECT = re.compile(
-    f"[{re.escape(LEAD_CHARS)}][{re.escape(CONTINUATION_CHARS)} ]"
-    r"|[\x80-\x9f\ufffd]|[A-Za-z]\?+[A-Za-z]|(?:^|\s)\?[a-z]"
-    r"|&(?:[A-Za-z][A-Za-z0-9]{1,7}|#[0-9]{2,7}|#[xX][0-9a-fA-F]{2,6});"
+    f"[{re.escape(LEAD_CHARS)}][{re.escape(CONTINUATION_CHARS)} ]"  # a mojibake pair, or a lead before a lost NBSP
+    r"|[\x80-\x9f\ufffd\u00a4]"  # C1 controls, replacement characters, "¤" for "€"
+    r"|[A-Za-z]\?+[A-Za-z]|(?:^|\s)\?[a-z]"  # "Gr??e", "?bel"
+    f"|{_ENTITY}"
+    r"|[A-Za-z][\u00a1-\u00bf\u00d7\u00f7\u2010-\u2027\u2030-\u205e][A-Za-z]"  # "Gr”áe", "f³r": a symbol inside a word
+    r"|[a-z][\u00c0-\u00de][a-z]"  # "fÅr": a capital inside a word
     r"|[^\x00-\x7f\u00a0-\u00ff\u2000-\u206f\u20ac\u2122\U0001f000-\U0001faff\u2600-\u27bf]"
 )
 
@@ -117,23 +145,21 @@ def repair(
     """Repair `text` and explain every change (see the module docstring for the steps)."""
     if not text or not _SUSPECT.search(text):
         return Repair(text)
-    edits: list[Change] = []
-    unresolved: list[Change] = []
+    current, changes = text, []
     if entities and "&" in text and "<" not in text:
-        edits.extend(fix_entity_mojibake(text))
-    if mojibake:
-        edits = _merge(edits, fix_utf8_mojibake(text))
-    if mixups:
-        mixed_up = fix_codepage_mixup(text)
-        if mixed_up and (not edits or cost(apply_changes(text, mixed_up)) < cost(apply_changes(text, edits))):
-            edits = mixed_up
-    if use_ftfy and mojibake:
-        edits = _merge(edits, fix_with_ftfy(text, edits))
-    if lost:
-        restored, left = fix_lost_characters(text)
-        edits = _merge(edits, restored)
-        unresolved.extend(left)
-    return Repair(apply_changes(text, edits), edits, unresolved)
+        current, changes = _then(text, changes, fix_entity_mojibake(current))
+    if mojibake or mixups:
+        current, changes = _then(text, changes, fix_encoding(current, mojibake, mixups, use_ftfy))
+    unresolved: list[Change] = []
+    if lost and ("?" in current or "\ufffd" in current):
+        restored, left = fix_lost_characters(current)
+        current, changes_after = _then(text, changes, restored)
+        unresolved = [_back_to_input(text, changes_after, u) for u in left]
+        changes = changes_after
+    return Repair(current, changes, unresolved)
+
+
+# --- Changes: apply, compose, map back -----------------------------------------------
 
 
 def apply_changes(text: str, changes: Iterable[Change]) -> str:
@@ -148,14 +174,65 @@ def apply_changes(text: str, changes: Iterable[Change]) -> str:
     return "".join(out)
 
 
-def _merge(kept: list[Change], new: Iterable[Change]) -> list[Change]:
-    """Add edits that do not overlap those already kept; earlier steps win."""
-    merged = list(kept)
-    for edit in new:
-        if all(edit.end <= k.start or edit.start >= k.end for k in kept):
-            merged.append(edit)
-    merged.sort(key=lambda c: c.start)
-    return merged
+def _then(original: str, first: list[Change], second: list[Change]) -> tuple[str, list[Change]]:
+    """The text after `first` and then `second`, and the changes that lead there from `original`."""
+    combined = compose(original, first, second)
+    return apply_changes(original, combined), combined
+
+
+def _to_input(first: list[Change], pos: int, side: str) -> int:
+    """Map an offset in apply_changes(text, first) back to `text`; inside a replaced
+    piece, to the piece's start ("left") or end ("right")."""
+    delta = 0
+    for c in first:
+        mid_start = c.start + delta
+        if pos <= mid_start:
+            break
+        mid_end = mid_start + len(c.after)
+        if pos < mid_end:
+            return c.start if side == "left" else c.end
+        delta += len(c.after) - len(c.before)
+    return pos - delta
+
+
+def compose(text: str, first: list[Change], second: list[Change]) -> list[Change]:
+    """Changes on `text` equal to applying `first`, then `second` (made on the result)."""
+    if not second:
+        return list(first)
+    if not first:
+        return list(second)
+    mid = apply_changes(text, first)
+    final = apply_changes(mid, second)
+    # (start, end in text, delta of first-step changes, delta of second-step changes, reasons)
+    regions = [(c.start, c.end, len(c.after) - len(c.before), 0, [c.reason]) for c in first]
+    for c in second:
+        start, end = _to_input(first, c.start, "left"), _to_input(first, c.end, "right")
+        regions.append((start, end, 0, len(c.after) - len(c.before), [c.reason]))
+    regions.sort(key=lambda r: (r[0], r[1]))
+    merged: list[list] = []
+    for start, end, d1, d2, reasons in regions:
+        if merged and (start < merged[-1][1] or (start == merged[-1][1] and (start == end or merged[-1][0] == start))):
+            last = merged[-1]
+            last[1] = max(last[1], end)
+            last[2] += d1
+            last[3] += d2
+            last[4] += [r for r in reasons if r not in last[4]]
+        else:
+            merged.append([start, end, d1, d2, list(reasons)])
+    out: list[Change] = []
+    shift = 0
+    for start, end, d1, d2, reasons in merged:
+        a = start + shift
+        b = end + shift + d1 + d2
+        out.append(Change(start, end, text[start:end], final[a:b], "; ".join(reasons)))
+        shift += d1 + d2
+    return out
+
+
+def _back_to_input(text: str, changes: list[Change], span: Change) -> Change:
+    """A span of the repaired text, as offsets into the input (widened over changed pieces)."""
+    start, end = _to_input(changes, span.start, "left"), _to_input(changes, span.end, "right")
+    return Change(start, end, text[start:end], text[start:end], span.reason)
 
 
 def _trimmed(start: int, before: str, after: str, reason: str) -> Change:
@@ -178,6 +255,20 @@ def _trimmed(start: int, before: str, after: str, reason: str) -> Change:
     )
 
 
+def diff_changes(before: str, after: str, reason: str, offset: int = 0) -> list[Change]:
+    """The spans in which `after` differs from `before`, as changes."""
+    if before == after:
+        return []
+    if len(before) + len(after) > MAX_DIFF_CHARS:
+        return [_trimmed(offset, before, after, reason)]
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    return [
+        Change(offset + i1, offset + i2, before[i1:i2], after[j1:j2], reason)
+        for op, i1, i2, j1, j2 in matcher.get_opcodes()
+        if op != "equal"
+    ]
+
+
 def _context_cost(text: str, start: int, end: int, middle: str) -> float:
     """Cost of `middle` in place of text[start:end], with one neighbour on each side."""
     return cost(text[max(0, start - 1) : start] + middle + text[end : end + 1])
@@ -186,227 +277,538 @@ def _context_cost(text: str, start: int, end: int, middle: str) -> float:
 # --- UTF-8 read as a single-byte code page -----------------------------------------
 
 
+@dataclass(frozen=True)
+class Reading:
+    """A run of characters read back as the UTF-8 it once was."""
+
+    text: str
+    codecs: frozenset[str]  # the outermost code pages that give this reading
+    reason: str
+    self_evident: bool  # plausible German on its own; otherwise it needs a codec seen elsewhere
+    cost: float  # of the reading with its two neighbours
+
+
 def fix_utf8_mojibake(text: str) -> list[Change]:
-    """Reinterpret runs of non-ASCII characters as the UTF-8 they once were."""
-    changes: list[Change] = []
-    for m in _NON_ASCII_RUN.finditer(text):
-        start, end = m.span()
-        run = m.group()
-        # a non-breaking space that became a plain space belongs to the run
-        if end < len(text) and text[end] == " " and run[-1] in LEAD_CHARS:
-            end += 1
-            run += " "
-        if not _MOJIBAKE_PAIR.search(run) and not (run.endswith(" ") or _has_c1(run)):
-            continue
-        fixed = _fix_run(text, start, end, run)
-        if fixed is not None:
-            after, reason = fixed
-            if run.endswith(" ") and not after.endswith((" ", "\u00a0")):
-                # "voilÃ le": the space was both the lost A0 byte and a word gap
-                after += " " if end < len(text) and not text[end].isspace() else ""
-            changes.append(_trimmed(start, run, after, reason))
-    return changes
+    """Reinterpret runs of non-ASCII characters as the UTF-8 they once were.
+
+    Each run gets a reading per code page. The code page that explains the
+    text best overall is preferred for every run it reads nearly as well as
+    the run's own best (a French "Ã€" is "À" in a text whose other runs are
+    cp1252, "ä" in a Latin-9 one). A reading that yields ordinary German (an
+    umlaut, or „“€ through a common code page) is kept on its own evidence;
+    any other (é, à, a lost non-breaking space, a rare code page) only when a
+    self-evident reading in the same text went through the same code page.
+    """
+    found = [located for m in _NON_ASCII_RUN.finditer(text) if (located := _read_run(text, m.start(), m.end()))]
+    if not found:
+        return []
+    gains: dict[str, float] = {}
+    for _, _, base, options in found:
+        for codec, reading in options.items():
+            gains[codec] = gains.get(codec, 0.0) + base - reading.cost
+    preferred = max(MOJIBAKE_CODECS, key=lambda codec: gains.get(codec, 0.0))
+    chosen: list[tuple[int, int, Reading]] = []
+    for start, end, _, options in found:
+        best = min(options.values(), key=lambda r: r.cost)
+        favoured = options.get(preferred)
+        if favoured is not None and favoured.cost <= best.cost + CODEC_CONSISTENCY_MARGIN:
+            best = favoured
+        chosen.append((start, end, best))
+    evidenced: set[str] = set()
+    for _, _, reading in chosen:
+        if reading.self_evident:
+            evidenced |= reading.codecs
+    return [
+        _trimmed(start, text[start:end], reading.text, reading.reason)
+        for start, end, reading in chosen
+        if reading.self_evident or reading.codecs & evidenced
+    ]
+
+
+def _read_run(text: str, start: int, end: int) -> tuple[int, int, float, dict[str, Reading]] | None:
+    """Readings of text[start:end] per code page (and its cost as it is), also trying
+    it with the space after it as a lost non-breaking space."""
+    run = text[start:end]
+    nbsp_possible = end < len(text) and text[end] == " " and run[-1] in LEAD_CHARS
+    if not _MOJIBAKE_PAIR.search(run) and not _has_c1(run) and not nbsp_possible:
+        return None
+    case = _case_context(text, start, end)
+    left = text[start - 1 : start] if start else ""
+    base, plain = readings(run, left, text[end : end + 1], case)
+    if nbsp_possible:
+        after_space = text[end + 1 : end + 2]
+        base_ext, extended = readings(run + " ", left, after_space, case)
+        plain_best = min((r.cost for r in plain.values()), default=base) + cost(after_space)
+        if extended and min(r.cost for r in extended.values()) < plain_best:
+            # "voilÃ le": the space was both the lost A0 byte and the word gap -- except
+            # in the Portuguese words that start with "à" ("Ã s" is "às", as ftfy reads it)
+            rest = text[end + 1 : end + 6]
+            gap = " " if after_space and not after_space.isspace() and not rest.startswith(A_GRAVE_WORDS) else ""
+            return start, end + 1, base_ext, {
+                codec: Reading(_with_gap(r.text, gap), r.codecs, r.reason, False, r.cost)
+                for codec, r in extended.items()
+            }
+    return (start, end, base, plain) if plain else None
+
+
+def _with_gap(decoded: str, gap: str) -> str:
+    return decoded if decoded.endswith((" ", "\u00a0")) else decoded + gap
 
 
 def _has_c1(run: str) -> bool:
     return any("\x80" <= ch <= "\x9f" for ch in run)
 
 
-def _fix_run(text: str, start: int, end: int, run: str) -> tuple[str, str] | None:
-    """The most German reading of `run` as UTF-8, peeling up to MAX_LAYERS layers."""
-    original_cost = _context_cost(text, start, end, run)
-    current, current_cost = run, original_cost
-    reasons: list[str] = []
-    for _ in range(MAX_LAYERS):
-        best: tuple[float, str, str] | None = None
-        for codec in MOJIBAKE_CODECS:
-            candidate = reinterpret(current, codec)
-            if candidate is None or candidate[0] == current:
-                continue
-            cand_text, how = candidate
-            cand_text = _restore_case(text, start, end, current, cand_text, how)
-            c = _context_cost(text, start, end, cand_text)
-            if best is None or c < best[0]:
-                best = (c, cand_text, f"utf-8 read as {REPORT_NAMES[codec]}{how}")
-        if best is None or best[0] + GUARD_MARGIN > current_cost:
-            break
-        current_cost, current = best[0], best[1]
-        reasons.append(best[2])
-        if not _MOJIBAKE_PAIR.search(current) and not _has_c1(current):
-            break
-    if not reasons:
+def _case_context(text: str, start: int, end: int) -> str:
+    """How the text around text[start:end] was re-cased, as two letters: which case
+    the run's characters may stand for the other of ('l'ower, 'u'pper or '-'), and
+    whether decoded letters become capitals ('u' or '-').
+
+    Mojibake re-cased with its text: every cased letter of the word has one case
+    (a word with fewer than two is judged by its line: "Â‚¬" is "€" in an
+    upper-cased line). Decoded letters become capitals inside an all-caps word
+    or line ("FÃ¼R" is "FÜR": upper-casing leaves "Ã¼" as it is).
+    """
+    left = start
+    while left > 0 and not text[left - 1].isspace() and start - left < 40:
+        left -= 1
+    right = end
+    while right < len(text) and not text[right].isspace() and right - end < 40:
+        right += 1
+    line_case = _case_of(_line_around(text, start, end), 4)
+    word_case = _case_of(text[left:right], 2) or line_case
+    capitals = line_case == "u" or _case_of(text[left:start] + text[end:right], 2) == "u"
+    return (word_case or "-") + ("u" if capitals else "-")
+
+
+def _line_around(text: str, start: int, end: int) -> str:
+    line_start = text.rfind("\n", max(0, start - 200), start) + 1 or max(0, start - 200)
+    line_end = text.find("\n", end, end + 200)
+    return text[line_start : line_end if line_end != -1 else end + 200]
+
+
+def _case_of(chunk: str, minimum: int) -> str:
+    """'u' or 'l' when `chunk` has at least `minimum` cased letters, all of one case."""
+    if sum(ch.isupper() or ch.islower() for ch in chunk) < minimum:
+        return ""
+    return "l" if chunk.islower() else "u" if chunk.isupper() else ""
+
+
+@lru_cache(maxsize=8192)
+def readings(run: str, left: str, right: str, case: str) -> tuple[float, dict[str, Reading]]:
+    """The cost of `run` as it is, and its reading as UTF-8 for each code page it
+    could have been read in (the outer layer), where that reading passes the guard.
+
+    `left` and `right` are the neighbouring characters (they take part in the
+    cost); `case` allows the characters to stand for their other case's byte.
+    A trailing space in `run` stands for a lost non-breaking space (byte A0).
+    """
+    base = cost(left + run + right)
+    found: dict[str, tuple[str, float, str, bool]] = {}
+    for codec in MOJIBAKE_CODECS:
+        peeled = _peel(run, codec, case, left, right)
+        if peeled is not None and peeled[1] + GUARD_MARGIN <= base:
+            found[codec] = peeled
+    by_text: dict[str, list[str]] = {}
+    for codec, (decoded, *_) in found.items():
+        by_text.setdefault(decoded, []).append(codec)
+    out = {}
+    for codec, (decoded, decoded_cost, reason, recased) in found.items():
+        outer = frozenset(by_text[decoded])
+        out[codec] = Reading(decoded, outer, reason, _self_evident(run, decoded, outer, recased), decoded_cost)
+    return base, out
+
+
+def best_reading(run: str, left: str, right: str, case: str) -> Reading | None:
+    """The most German reading of `run` (ties go to the more common code page)."""
+    options = readings(run, left, right, case)[1]
+    return min(options.values(), key=lambda r: r.cost) if options else None
+
+
+def _peel(run: str, first: str, case: str, left: str, right: str) -> tuple[str, float, str, bool] | None:
+    """Read `run` as UTF-8 seen through `first`, then peel further layers (up to
+    MAX_LAYERS) while each makes it clearly more German; later layers keep to the
+    same code page unless another one reads clearly better."""
+    first_layer = _one_layer(run, first, case, left, right)
+    if first_layer is None:
         return None
+    current, current_cost, note = first_layer
+    recased = bool(note)
+    reasons = [f"utf-8 read as {REPORT_NAMES[first]}{note}"]
+    while len(reasons) < MAX_LAYERS and (_MOJIBAKE_PAIR.search(current) or _has_c1(current)):
+        options = {codec: _one_layer(current, codec, case, left, right) for codec in MOJIBAKE_CODECS}
+        valid = {codec: o for codec, o in options.items() if o is not None}
+        if not valid:
+            break
+        codec = min(valid, key=lambda c: valid[c][1])
+        if first in valid and valid[first][1] <= valid[codec][1] + CODEC_CONSISTENCY_MARGIN:
+            codec = first
+        decoded, decoded_cost, note = valid[codec]
+        if decoded_cost + GUARD_MARGIN > current_cost:
+            break
+        current, current_cost = decoded, decoded_cost
+        recased = recased or bool(note)
+        reasons.append(f"utf-8 read as {REPORT_NAMES[codec]}{note}")
     reason = reasons[0] if len(reasons) == 1 else f"{len(reasons)} layers: " + "; ".join(reasons)
-    return current, reason
+    return current, current_cost, reason, recased
 
 
-def reinterpret(run: str, codec: str) -> tuple[str, str] | None:
-    """Decode the bytes `run` was made of in `codec` as UTF-8.
+@lru_cache(maxsize=16384)
+def _one_layer(run: str, codec: str, case: str, left: str, right: str) -> tuple[str, float, str] | None:
+    """Reading `run` in `codec` as it is or (when the text was re-cased, and that
+    reads clearly better) with characters standing for their other case: (text, cost, note)."""
+    best: tuple[str, float, str] | None = None
+    for hypothesis in _case_hypotheses(case):
+        decoded = reinterpret(run, codec, hypothesis)
+        if decoded is None:
+            continue
+        decoded = _recase(decoded, case, hypothesis)
+        decoded_cost = cost(left + decoded + right)
+        # the text as it stands ("√ñ" is "Ö") wins unless re-casing reads clearly better
+        if best is None or decoded_cost + GUARD_MARGIN <= best[1]:
+            best = (decoded, decoded_cost, f", {hypothesis}-cased afterwards" if hypothesis else "")
+    return best
+
+
+_CASE_NAMES = {"l": "lower", "u": "upper"}
+
+
+def _case_hypotheses(case: str) -> tuple[str, ...]:
+    return ("", _CASE_NAMES[case[0]]) if case[0] in _CASE_NAMES else ("",)
+
+
+def _recase(decoded: str, case: str, hypothesis: str) -> str:
+    """Decoded letters take the case the text was given: lower when the run had to
+    be read as lower-cased, capitals when upper-cased or inside all-caps text (ß stays)."""
+    if hypothesis == "lower":
+        return decoded.lower()
+    if hypothesis == "upper" or case[1] == "u":
+        return "".join(c if c == "ß" or len(c.upper()) != 1 else c.upper() for c in decoded)
+    return decoded
+
+
+def _self_evident(run: str, reading: str, outer: frozenset[str], recased: bool) -> bool:
+    """Ordinary German on its own: an umlaut or ß, or only plausible characters such
+    as „ “ – € and emoji -- through a rare code page only those made of three or
+    four bytes (a two-character run such as "¬´" -> "«" is too easily a coincidence),
+    and not when letters had to stand for their other case to get there."""
+    decoded = [ch for ch in reading if ch not in run]
+    if any(ch in GERMAN_LETTERS for ch in decoded):
+        return True
+    if recased or not all(char_cost(ch) <= PLAUSIBLE_COST for ch in decoded):
+        return False
+    return bool(outer & COMMON_MOJIBAKE_CODECS) or all(ch >= "\u0800" for ch in decoded)
+
+
+def _keep_handler(codec: str) -> str:
+    """Name of a decode error handler that keeps undecodable bytes as the characters
+    they were in `codec` (mixed clean and broken text)."""
+    name = f"umlautfix-keep-{codec}"
+    try:
+        codecs.lookup_error(name)
+    except LookupError:
+        codecs.register_error(name, lambda exc: (exc.object[exc.start : exc.end].decode(codec), exc.end))
+    return name
+
+
+@lru_cache(maxsize=16)
+def _encodable(codec: str) -> frozenset[str]:
+    return frozenset(upper_half(codec))
+
+
+@lru_cache(maxsize=16384)
+def reinterpret(run: str, codec: str, hypothesis: str = "") -> str | None:
+    """Decode the bytes `run` was made of in `codec` as UTF-8; None if that changes nothing.
 
     Characters that do not form a UTF-8 sequence stay as they are (mixed clean
-    and broken text); characters may stand for their other case's byte (mojibake
-    that was lower- or upper-cased afterwards); a trailing plain space may stand
-    for byte A0 (a lost non-breaking space). Returns the text and a note on how.
+    and broken text). With hypothesis "lower" or "upper" (the mojibake was
+    re-cased afterwards) a character may stand for its other case's byte. A
+    trailing space stands for byte A0 (a lost non-breaking space) and must be
+    used by a sequence.
     """
-    try:
-        strict = run.encode(codec).decode("utf-8")
-    except UnicodeError:
-        pass
+    nbsp = run.endswith(" ")
+    body = run[:-1] if nbsp else run
+    if hypothesis:
+        if nbsp:
+            return None  # a lost non-breaking space in re-cased mojibake: too little evidence left
+        result = _decode_with_case_variants(body, codec, nbsp)
     else:
-        return strict, ""
-    variants = case_variant_bytes(codec)
+        result = _decode_plain(body, codec, nbsp)
+    if result is None or result == run:
+        return None
+    return result
+
+
+def _decode_plain(body: str, codec: str, nbsp: bool) -> str | None:
+    allowed = _encodable(codec)
     out: list[str] = []
-    notes: set[str] = set()
     i = 0
-    n = len(run)
-    while i < n:
-        decoded = _decode_one(run, i, variants)
+    while i < len(body):
+        j = i
+        while j < len(body) and (body[j] in allowed or body[j] < "\x80"):
+            j += 1
+        if j > i:
+            raw = body[i:j].encode(codec)
+            if nbsp and j == len(body):
+                raw += b"\xa0"
+            out.append(raw.decode("utf-8", _keep_handler(codec)))
+        if j < len(body):
+            out.append(body[j])
+        i = j + 1
+    result = "".join(out)
+    if nbsp:
+        a0 = bytes([0xA0]).decode(codec)
+        if result.endswith(a0) and not body.endswith(a0):
+            return None  # the space was not part of a sequence
+    return result
+
+
+def _decode_with_case_variants(body: str, codec: str, nbsp: bool) -> str | None:
+    variants = case_variant_bytes(codec)
+    chars = [*body, " "] if nbsp else list(body)
+    out: list[str] = []
+    i = 0
+    used_space = False
+    while i < len(chars):
+        decoded = _decode_one(chars, i, variants)
         if decoded is None:
-            out.append(run[i])
+            if chars[i] == " " and i == len(chars) - 1 and nbsp:
+                return None
+            out.append(chars[i])
             i += 1
             continue
-        ch, length, note = decoded
+        ch, length = decoded
+        used_space = used_space or (nbsp and i + length == len(chars))
         out.append(ch)
-        if note:
-            notes.add(note)
         i += length
-    result = "".join(out)
-    if result == run:
+    if nbsp and not used_space:
         return None
-    return result, "".join(sorted(notes))
+    return "".join(out)
 
 
-def _decode_one(run: str, i: int, variants: dict[str, tuple[int, ...]]) -> tuple[str, int, str] | None:
-    """Decode one UTF-8 character starting at run[i], allowing case variants."""
-    lead_options = variants.get(run[i])
-    if lead_options is None:
-        return None
-    best: tuple[float, str, int, str] | None = None
-    for lead in lead_options:
+def _decode_one(chars: list[str], i: int, variants: dict[str, tuple[int, ...]]) -> tuple[str, int] | None:
+    """Decode one UTF-8 character starting at chars[i], letting characters stand for either case."""
+    best: tuple[float, str, int] | None = None
+    for lead in variants.get(chars[i], ()):
         if not 0xC2 <= lead <= 0xF4:
             continue
         length = 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
-        if i + length > len(run):
+        if i + length > len(chars):
             continue
-        cont_options: list[tuple[int, ...]] = []
-        for ch in run[i + 1 : i + length]:
-            if ch == " ":
-                opts: tuple[int, ...] = (0xA0,)
-            else:
-                opts = tuple(b for b in variants.get(ch, ()) if 0x80 <= b <= 0xBF)
-            if not opts:
+        sequences: list[bytes] = [bytes([lead])]
+        for ch in chars[i + 1 : i + length]:
+            options = (0xA0,) if ch == " " else tuple(b for b in variants.get(ch, ()) if 0x80 <= b <= 0xBF)
+            sequences = [s + bytes([b]) for s in sequences for b in options]
+            if not sequences:
                 break
-            cont_options.append(opts)
-        else:
-            for conts in product(*cont_options):
-                try:
-                    decoded = bytes((lead, *conts)).decode("utf-8")
-                except UnicodeDecodeError:
-                    continue
-                primary = (lead, *conts) == tuple(variants[c][0] if c != " " else 0xA0 for c in run[i : i + length])
-                note = "" if primary else _case_note(run[i : i + length])
-                if " " in run[i : i + length]:
-                    note += ", non-breaking space restored"
-                score = char_cost(decoded) + (0.0 if primary else 0.5)
-                if best is None or score < best[0]:
-                    best = (score, decoded, length, note)
-    if best is None:
-        return None
-    return best[1], best[2], best[3]
-
-
-def _case_note(chunk: str) -> str:
-    letters = [c for c in chunk if c.isalpha()]
-    if letters and all(c.islower() for c in letters):
-        return ", lower-cased afterwards"
-    return ", upper-cased afterwards"
-
-
-_WORD_CHAR = re.compile(r"\w")
-
-
-def _restore_case(text: str, start: int, end: int, run: str, decoded: str, how: str) -> str:
-    """Give decoded letters the case of the word around them.
-
-    Lower-cased mojibake ("ãœber") decodes to a capital that the text had lost;
-    inside an all-caps word ("FÃ¼R") a lower-case decoding becomes a capital.
-    """
-    if "lower-cased" in how:
-        return decoded.lower()
-    left = text[max(0, start - 12) : start]
-    right = text[end : end + 12]
-    neighbours = (re.findall(r"[^\W\d_]+$", left) or [""])[0] + (re.findall(r"^[^\W\d_]+", right) or [""])[0]
-    if "upper-cased" in how or (len(neighbours) >= 2 and neighbours.isupper()):
-        if neighbours.isupper() or not neighbours:
-            return "".join(c if c == "ß" else c.upper() for c in decoded)
-    return decoded
+        for raw in sequences:
+            try:
+                decoded = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            score = char_cost(decoded)
+            if best is None or score < best[0]:
+                best = (score, decoded, length)
+    return None if best is None else (best[1], best[2])
 
 
 # --- HTML-entity-escaped mojibake -------------------------------------------------
 
 
 def fix_entity_mojibake(text: str) -> list[Change]:
-    """'&Atilde;&frac14;' is mojibake escaped as HTML entities; unescape and repair it."""
+    """'&Atilde;&frac14;' is mojibake escaped as HTML entities; unescape and repair it.
+
+    Entities that stand for correct text ('&uuml;') are left alone: unescaping
+    HTML is not this library's business, undoing mojibake is.
+    """
     changes: list[Change] = []
     for m in _ENTITY_RUN.finditer(text):
         unescaped = html.unescape(m.group())
         if unescaped == m.group():
             continue
-        fixed = _fix_run(text, m.start(), m.end(), unescaped)
-        if fixed is None:
+        left, right = text[m.start() - 1 : m.start()] if m.start() else "", text[m.end() : m.end() + 1]
+        reading = best_reading(unescaped, left, right, _case_context(text, m.start(), m.end()))
+        if reading is None or not reading.self_evident:
             continue
-        after, reason = fixed
-        if _context_cost(text, m.start(), m.end(), after) + GUARD_MARGIN > _context_cost(
-            text, m.start(), m.end(), unescaped
-        ):
-            continue
-        changes.append(Change(m.start(), m.end(), m.group(), after, f"HTML entities, {reason}"))
+        changes.append(Change(m.start(), m.end(), m.group(), reading.text, f"HTML entities, {reading.reason}"))
     return changes
+
+
+# --- The whole text: mojibake, or a code-page mix-up; ftfy where it does better -------
+
+
+def fix_encoding(text: str, mojibake: bool = True, mixups: bool = True, use_ftfy: bool = True) -> list[Change]:
+    """Edits that undo the text's encoding damage: the more German of the two explanations."""
+    edits = fix_utf8_mojibake(text) if mojibake else []
+    if mixups:
+        mixed_up = fix_codepage_mixup(text)
+        if mixed_up and (not edits or cost(apply_changes(text, mixed_up)) < cost(apply_changes(text, edits))):
+            edits = mixed_up
+    if use_ftfy and mojibake:
+        edits = prefer_ftfy_where_better(text, edits)
+    return edits
+
+
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        yield pos, line
+        pos += len(line)
+
+
+def prefer_ftfy_where_better(text: str, edits: list[Change]) -> list[Change]:
+    """Line by line, take ftfy's repair (with ours on top of it) where it reads better.
+
+    ftfy's edits are vetoed where they replace ordinary German ("»Ü" -> "Ȇ",
+    "€ü" -> "۟"). Then, piece by piece: where only one side changed something,
+    that change stands; where both did, ours stands unless ftfy's is clearly
+    more German.
+    """
+    result: list[Change] = []
+    pending = sorted(edits, key=lambda c: c.start)
+    for offset, line in _lines(text):
+        end = offset + len(line)
+        ours = [_shifted(c, -offset) for c in pending if offset <= c.start < end]
+        if _SUSPECT.search(line):
+            ours = _with_ftfy(line, ours)
+        result.extend(_shifted(c, offset) for c in ours)
+    return result
+
+
+def _shifted(c: Change, by: int) -> Change:
+    return Change(c.start + by, c.end + by, c.before, c.after, c.reason)
+
+
+def _with_ftfy(line: str, ours: list[Change]) -> list[Change]:
+    """Our edits for one line, with ftfy's (plus ours on top of them) where they do better."""
+    fixed, plan = ftfy.fix_encoding_and_explain(line, FTFY_CONFIG)
+    if fixed == line:
+        return ours
+    steps = ", ".join(f"{action} {param}" for action, param in (plan or []))
+    accepted = [c for c in diff_changes(line, fixed, f"ftfy: {steps}") if not _replaces_german(line, c)]
+    if not accepted:
+        return ours
+    theirs = compose(line, accepted, fix_utf8_mojibake(apply_changes(line, accepted)))
+    chosen: list[Change] = []
+    for group_ours, group_theirs in _overlapping_groups(ours, theirs):
+        if not group_ours or not group_theirs:
+            chosen.extend(group_ours or group_theirs)
+            continue
+        start = min(c.start for c in group_ours + group_theirs)
+        end = max(c.end for c in group_ours + group_theirs)
+        mine = _context_cost(line, start, end, _apply_within(line, start, end, group_ours))
+        other = _context_cost(line, start, end, _apply_within(line, start, end, group_theirs))
+        chosen.extend(group_ours if mine <= other + GUARD_MARGIN else group_theirs)
+    return sorted(chosen, key=lambda c: c.start)
+
+
+def _overlapping_groups(ours: list[Change], theirs: list[Change]) -> Iterator[tuple[list[Change], list[Change]]]:
+    """Group two sets of changes into clusters of overlapping spans."""
+    tagged = sorted([(c.start, c.end, 0, c) for c in ours] + [(c.start, c.end, 1, c) for c in theirs],
+                    key=lambda t: (t[0], t[1]))
+    group: tuple[list[Change], list[Change]] = ([], [])
+    group_end = -1
+    for start, end, side, change in tagged:
+        if (group[0] or group[1]) and (start > group_end or (start == group_end and start != end)):
+            yield group
+            group = ([], [])
+        group[side].append(change)
+        group_end = max(group_end, end) if (group[0] or group[1]) and len(group[0]) + len(group[1]) > 1 else end
+    if group[0] or group[1]:
+        yield group
+
+
+def _apply_within(text: str, start: int, end: int, changes: list[Change]) -> str:
+    """text[start:end] with `changes` (all inside it) applied."""
+    return apply_changes(text[start:end], [_shifted(c, -start) for c in changes])
+
+
+def _replaces_german(line: str, change: Change) -> bool:
+    """True when ftfy's change turns ordinary German into something less German."""
+    before = change.before
+    if not any(ch in GERMAN_LETTERS for ch in before):
+        return False
+    if any(char_cost(ch) > PLAUSIBLE_COST for ch in before):
+        return False
+    return _context_cost(line, change.start, change.end, change.after) > _context_cost(
+        line, change.start, change.end, before
+    )
 
 
 # --- Code-page mix-ups ------------------------------------------------------------
 
 # (opened as, saved as): bytes saved in the second code page, read in the first.
 MIXUP_PAIRS: tuple[tuple[str, str], ...] = tuple(
-    (opened, saved)
-    for opened in ("sloppy-windows-1252", "cp850", "cp437", "mac_roman", "sloppy-windows-1250", "iso-8859-15")
-    for saved in ("sloppy-windows-1252", "cp850", "cp437", "mac_roman", "sloppy-windows-1250", "iso-8859-15")
-    if opened != saved
+    (opened, saved) for opened in MIXUP_CODECS for saved in MIXUP_CODECS if opened != saved
 )
 
 
 @lru_cache(maxsize=64)
 def _mixup_table(opened: str, saved: str) -> dict[int, str]:
     half = bytes(range(0x80, 0x100))
-    return {ord(a): b for a, b in zip(half.decode(opened), half.decode(saved)) if a != b}
+    return {ord(a): b for a, b in zip(half.decode(opened), half.decode(saved), strict=True) if a != b}
 
 
 def fix_codepage_mixup(text: str) -> list[Change]:
     """Text saved in one 8-bit code page and opened as another, decided on the whole
-    text: the mix-up whose reversal makes the text most German wins."""
-    runs = [m for m in _NON_ASCII_RUN.finditer(text)]
+    text: the mix-up whose reversal makes the text most German wins, if it removes
+    most of the text's cost and yields German letters."""
+    runs = list(_NON_ASCII_RUN.finditer(text))
     if not runs:
         return []
+    chars = {ch for m in runs for ch in m.group()}
     before = sum(_context_cost(text, m.start(), m.end(), m.group()) for m in runs)
-    if before == 0:
+    if before < MIXUP_MIN_DROP:
         return []
     best: tuple[float, str, str, list[str]] | None = None
     for opened, saved in MIXUP_PAIRS:
-        table = _mixup_table(opened, saved)
-        allowed = set(bytes(range(0x80, 0x100)).decode(opened))
-        if any(ch not in allowed for m in runs for ch in m.group()):
+        if not chars <= _encodable(opened):
             continue
+        table = _mixup_table(opened, saved)
         afters = [m.group().translate(table) for m in runs]
-        after_cost = sum(_context_cost(text, m.start(), m.end(), a) for m, a in zip(runs, afters))
+        after_cost = sum(_context_cost(text, m.start(), m.end(), a) for m, a in zip(runs, afters, strict=True))
         if best is None or after_cost < best[0]:
             best = (after_cost, opened, saved, afters)
-    if best is None or best[0] > before * (1 - MIXUP_MIN_GAIN) or best[0] + GUARD_MARGIN > before:
+    if best is None:
         return []
-    _, opened, saved, afters = best
-    if sum(a != b for m, after in zip(runs, afters) for a, b in zip(m.group(), after)) < MIXUP_MIN_CHARS:
+    after_cost, opened, saved, afters = best
+    if after_cost > before * (1 - MIXUP_MIN_GAIN) or after_cost + MIXUP_MIN_DROP > before:
+        return []
+    if not _mixup_reads_german(runs, afters):
         return []
     reason = f"saved as {REPORT_NAMES.get(saved, saved)}, opened as {REPORT_NAMES.get(opened, opened)}"
-    return [_trimmed(m.start(), m.group(), a, reason) for m, a in zip(runs, afters) if a != m.group()]
+    return [
+        _trimmed(m.start(), m.group(), a, reason) for m, a in zip(runs, afters, strict=True) if a != m.group()
+    ]
+
+
+def _mixup_reads_german(runs: list[re.Match[str]], afters: list[str]) -> bool:
+    """The reversed mix-up reads as German: it yields German letters and plausible
+    characters only, puts no punctuation inside a word ("HÅØYA" -> "Hü»YA") nor a capital inside a
+    lower-case word ("på" -> "pÜ"), and a
+    single changed character must be a symbol becoming plausible ("¤" -> "€"; one
+    "\x81" -> "ü" or "Ã" -> "«" is no evidence)."""
+    pairs: list[tuple[str, str]] = []
+    for m, after in zip(runs, afters, strict=True):
+        text = m.string
+        for i, (a, b) in enumerate(zip(m.group(), after, strict=True)):
+            if a == b:
+                continue
+            pos = m.start() + i
+            left = after[i - 1] if i else text[pos - 1 : pos]
+            right = after[i + 1] if i + 1 < len(after) else text[pos + 1 : pos + 2]
+            if not b.isalpha() and left.isalpha() and right.isalpha():
+                return False
+            if (b.isupper() and left.islower()) or (b.islower() and left.isupper() and right.isupper()):
+                return False  # "pÜ", "rÄsumé": a capital inside a lower-case word, or the reverse
+            pairs.append((a, b))
+    plausible = sum(b in GERMAN_LETTERS or char_cost(b) <= PLAUSIBLE_COST for _, b in pairs)
+    if plausible < MIXUP_PLAUSIBLE_SHARE * len(pairs):
+        return False
+    if len(pairs) == 1:
+        a, b = pairs[0]
+        return not a.isalpha() and not b.isalpha() and a >= "\xa0"
+    return any(b in GERMAN_LETTERS for _, b in pairs)
 
 
 # --- Lost characters ----------------------------------------------------------------
@@ -423,7 +825,7 @@ def fix_lost_characters(text: str) -> tuple[list[Change], list[Change]]:
     for m in _LOST_WORD.finditer(text):
         word = m.group()
         core = word.strip("?")
-        if "\ufffd" not in word and (not core or "?" not in core and not word.startswith("?")):
+        if "\ufffd" not in word and (not core or ("?" not in core and not word.startswith("?"))):
             continue
         offset = word.find(core) if core else 0
         if word.startswith("?") and "\ufffd" not in word:
@@ -458,30 +860,4 @@ def _cased_like(damaged: str, reading: str) -> str:
     letters = [c for c in damaged if c.isalpha()]
     if len(letters) >= 2 and all(c.isupper() for c in letters):
         return "".join(c if c == "ß" else c.upper() for c in reading)
-    return "".join(r.upper() if d.isupper() else r for d, r in zip(damaged, reading))
-
-
-# --- ftfy as the last resort ----------------------------------------------------------
-
-
-def fix_with_ftfy(text: str, kept: list[Change]) -> list[Change]:
-    """Lines that still show mojibake after our own steps go through ftfy's encoding repair."""
-    changes: list[Change] = []
-    pos = 0
-    for line in text.splitlines(keepends=True):
-        start, end = pos, pos + len(line)
-        pos = end
-        if not _MOJIBAKE_PAIR.search(line):
-            continue
-        touched = [k for k in kept if k.start < end and k.end > start]
-        current = apply_changes(line, [Change(k.start - start, k.end - start, k.before, k.after, k.reason) for k in touched])
-        if not _MOJIBAKE_PAIR.search(current):
-            continue
-        fixed, plan = ftfy.fix_encoding_and_explain(line, FTFY_CONFIG)
-        if fixed == line or cost(fixed) + GUARD_MARGIN > cost(current):
-            continue
-        steps = ", ".join(f"{a} {p}" for a, p in (plan or []))
-        for k in touched:
-            kept.remove(k)
-        changes.append(_trimmed(start, line, fixed, f"ftfy: {steps}"))
-    return changes
+    return "".join(r.upper() if d.isupper() else r for d, r in zip(damaged, reading, strict=True))
