@@ -7,6 +7,8 @@ so no byte table is typed by hand.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import ftfy.bad_codecs  # noqa: F401  (registers the sloppy-windows-125x codecs)
 
 # Encodings that UTF-8 is mistakenly read as, most common first. The order is
@@ -100,11 +102,14 @@ def _strong_lead_chars() -> str:
 STRONG_LEAD_CHARS = _strong_lead_chars()
 
 
+@lru_cache(maxsize=32)
 def case_variant_bytes(codec: str) -> dict[str, tuple[int, ...]]:
     """For each character of the codec's upper half, the bytes of it and its case partners.
 
     Mojibake that was lower- or upper-cased afterwards ("kã¤mpfen", "ÃŒBER") is
     read back by allowing each character to stand for the byte of its other case.
+    Case partners outside the code page ("Ƒ", the capital of cp1252's "ƒ") stand
+    for their partner's byte.
     """
     half = upper_half(codec)
     byte_of = {ch: 0x80 + i for i, ch in enumerate(half)}
@@ -115,4 +120,8 @@ def case_variant_bytes(codec: str) -> dict[str, tuple[int, ...]]:
             if partner != ch and partner in byte_of and byte_of[partner] not in options:
                 options.append(byte_of[partner])
         variants[ch] = tuple(options)
+    for ch, byte in byte_of.items():
+        for partner in (ch.upper(), ch.lower()):
+            if len(partner) == 1 and partner not in byte_of:
+                variants[partner] = (*variants.get(partner, ()), byte)
     return variants

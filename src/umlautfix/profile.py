@@ -32,6 +32,7 @@ SEEN_LATIN_LETTER_COST = 6.0  # é in Café: in the profile, rare, but fine
 OTHER_LATIN_LETTER_COST = 7.5  # Latin letters German words never use
 OTHER_SCRIPT_LETTER_COST = 6.0  # Greek, Cyrillic, CJK: plausible in quotations
 EMOJI_COST = 4.0
+NBSP_COST = 3.0  # a little above the quotes, so that "„dieses“" beats "“dieses\u00a0"
 RARE_SPACE_COST = 6.0  # em spaces and friends; the no-break and thin spaces are in COMMON_PUNCTUATION
 ARROW_COST = PUNCTUATION_COST + 1.0  # "Datei → Optionen" in product and forum text
 SYMBOL_COST = 9.0  # ¤ ¦ ¬ ├ √ ‰ and friends: rare in German, frequent in mojibake
@@ -40,6 +41,7 @@ CONTROL_COST = 15.0  # C1 controls, U+FFFD, unassigned, private use
 IN_WORD_PUNCTUATION_COST = 4.0  # "Gr”áe": punctuation between two letters
 TYPICAL_LETTER_P = 0.05
 MOJIBAKE_PAIR_COST = 6.0  # "Ã¤", "â€", "├ñ": a UTF-8 lead read as a code-page character, then a continuation
+CASE_BREAK_COST = 4.0  # "GÜttingen": German words never put a capital after a small letter
 MIXED_SCRIPT_COST = 6.0  # "GrӇe": a letter of another script glued to a Latin letter
 
 
@@ -87,7 +89,7 @@ def german_profile() -> Profile:
 
 # Blocks of emoji and pictographs people type ("🔥", "☕"); their neighbours
 # (alchemical symbols, geometric shapes) are mojibake's accidents, not text.
-PICTOGRAPH_RANGES = ((0x2600, 0x27BF), (0x1F300, 0x1F6FF), (0x1F900, 0x1FAFF))
+PICTOGRAPH_RANGES = ((0x2600, 0x27BF), (0x1F000, 0x1F2FF), (0x1F300, 0x1F6FF), (0x1F900, 0x1FAFF))
 
 
 def _is_pictograph(ch: str) -> bool:
@@ -100,6 +102,8 @@ def char_cost(ch: str) -> float:
     """How surprising one character is in German text (0 for ASCII)."""
     if ch < "\x80":
         return 0.0 if (ch >= " " or ch in "\t\n\r") else CONTROL_COST
+    if ch == "\u00a0":
+        return NBSP_COST
     if ch in COMMON_PUNCTUATION:
         return PUNCTUATION_COST
     low = ch.lower()
@@ -138,7 +142,8 @@ def _is_foreign_letter(ch: str) -> bool:
 def cost(text: str) -> float:
     """Total surprise of `text` as German: the sum over its non-ASCII characters,
     plus penalties for punctuation or symbols wedged between two letters, for
-    mojibake pairs, and for letters of another script glued to Latin ones."""
+    mojibake pairs, for letters of another script glued to Latin ones, and for a
+    non-ASCII capital right after a small letter ("GÜttingen", "fÃ¼r")."""
     total = 0.0
     prev_letter = False
     prev = ""
@@ -159,6 +164,8 @@ def cost(text: str) -> float:
         total += char_cost(ch)
         if prev in STRONG_LEAD_CHARS and ch in CONTINUATION_CHARS and prev:
             total += MOJIBAKE_PAIR_COST
+        if prev_letter and ch.isupper() and prev.islower():
+            total += CASE_BREAK_COST
         if prev and prev < "\x80" and prev.isalpha() and _is_foreign_letter(ch):
             total += MIXED_SCRIPT_COST
         prev = ch

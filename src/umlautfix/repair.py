@@ -37,6 +37,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 
 import ftfy
 
@@ -51,17 +52,25 @@ from .charmaps import (
     case_variant_bytes,
     upper_half,
 )
-from .profile import char_cost, cost
+from .profile import char_cost, cost, german_profile
 
 # A repair must lower the text's cost by at least this much (in nats).
 GUARD_MARGIN = 2.0
 # A decoded character this cheap reads as ordinary German (ä ö ü ß, „ “ – €, emoji).
 PLAUSIBLE_COST = 4.0
 GERMAN_LETTERS = frozenset("äöüÄÖÜßẞ")
+WORD_DASHES = frozenset("-‐‑–—")  # "Mo–Fr": dashes may join two words
+OPENING_QUOTES = "„‚»«“‘"  # German, Swiss and English opening marks
+CLOSING_QUOTES = "“‘«»”’"
+_WORD_PUNCTUATION = ".,;:!?»«„“”‚‘’\"'()"
 # A mix-up of code pages is decided on the whole text and must remove most of its cost.
 MIXUP_MIN_GAIN = 0.5
-MIXUP_PLAUSIBLE_SHARE = 0.8  # of the changed characters, at least this share must read as ordinary German
-MIXUP_MIN_DROP = 6.0  # nats: one "¤" -> "€" is enough, one "é" -> "Ú" is not
+MIXUP_WEAK_GAIN = 0.35  # enough when the letter bigrams of the touched words improve too, in a longer text
+MIXUP_LEXICON_MAX_WORDS = 3  # a text short enough to need the lexicon for a mix-up
+MIXUP_MIN_QUOTES = 4  # changed characters needed when none of them is a German letter
+MIXUP_PLAUSIBLE_SHARE = 0.6  # of the changed characters, at least this share must read as German
+MIXUP_PLAUSIBLE_COST = 6.0  # umlauts, „ “ €, and letters the profile has seen in loan words (é, á)
+MIXUP_MIN_DROP = 3.0  # nats: one "¤" -> "€" is enough, one "é" -> "Ú" is not
 # A lost character is restored when one reading is this many times more frequent than any other.
 LOST_DOMINANCE = 3.0
 MAX_LAYERS = 4
@@ -91,7 +100,6 @@ _ENTITY = r"&(?:[A-Za-z][A-Za-z0-9]{1,7}|#[0-9]{2,7}|#[xX][0-9a-fA-F]{2,6});"
 _ENTITY_RUN = re.compile(f"(?:{_ENTITY})+")
 _LOST_WORD = re.compile(r"[\w?\ufffd]*[?\ufffd][\w?\ufffd]*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:»«„“\"]\s*|\n)\s*$")
-_WORD_BOUNDARY = re.compile(r"\s")
 # Cheap first look: text without any of these has nothing to repair. Clean German rarely has any.
 _SUSPECT = re.compile(
     f"[{re.escape(LEAD_CHARS)}][{re.escape(CONTINUATION_CHARS)} ]"  # a mojibake pair, or a lead before a lost NBSP
@@ -99,7 +107,10 @@ _SUSPECT = re.compile(
     r"|[A-Za-z]\?+[A-Za-z]|(?:^|\s)\?[a-z]"  # "Gr??e", "?bel"
     f"|{_ENTITY}"
     r"|[A-Za-z][\u00a1-\u00bf\u00d7\u00f7\u2010-\u2027\u2030-\u205e][A-Za-z]"  # "Gr”áe", "f³r": a symbol inside a word
-    r"|[a-z][\u00c0-\u00de][a-z]"  # "fÅr": a capital inside a word
+    r"|(?:^|\s)[\u00a1-\u00a6\u00a8-\u00aa\u00ac-\u00af\u00b1-\u00b6\u00b8-\u00ba\u00bc-\u00bf"
+    r"\u2020\u2021\u2030\u2039\u203a][a-z]"  # "¸bertrieben", "‰lteren": a symbol German words do not start with
+    r"|[A-Za-z][À-ÖØ-Þà-ãå-õø-ûý-ÿ][a-z]"  # "GÜttingen", "Hètte": a letter German words do not have there
+    r"|(?:^|\s)[À-ÃÅ-ÕØ-ÛÝÞà-ãå-õø-ûý-ÿ][a-z]"  # "Åbertrieben", "èlteren": German words do not start so
     r"|[^\x00-\x7f\u00a0-\u00ff\u2000-\u206f\u20ac\u2122\U0001f000-\U0001faff\u2600-\u27bf]"
 )
 
@@ -360,9 +371,10 @@ def _has_c1(run: str) -> bool:
 
 
 def _case_context(text: str, start: int, end: int) -> str:
-    """How the text around text[start:end] was re-cased, as two letters: which case
-    the run's characters may stand for the other of ('l'ower, 'u'pper or '-'), and
-    whether decoded letters become capitals ('u' or '-').
+    """How the text around text[start:end] was re-cased, as three letters: which
+    case the run's characters may stand for the other of ('l'ower, 'u'pper or '-'),
+    whether decoded letters become capitals ('u' or '-'), and the case of the
+    whole line ('l', 'u' or '-').
 
     Mojibake re-cased with its text: every cased letter of the word has one case
     (a word with fewer than two is judged by its line: "Â‚¬" is "€" in an
@@ -378,7 +390,7 @@ def _case_context(text: str, start: int, end: int) -> str:
     line_case = _case_of(_line_around(text, start, end), 4)
     word_case = _case_of(text[left:right], 2) or line_case
     capitals = line_case == "u" or _case_of(text[left:start] + text[end:right], 2) == "u"
-    return (word_case or "-") + ("u" if capitals else "-")
+    return (word_case or "-") + ("u" if capitals else "-") + (line_case or "-")
 
 
 def _line_around(text: str, start: int, end: int) -> str:
@@ -388,10 +400,16 @@ def _line_around(text: str, start: int, end: int) -> str:
 
 
 def _case_of(chunk: str, minimum: int) -> str:
-    """'u' or 'l' when `chunk` has at least `minimum` cased letters, all of one case."""
-    if sum(ch.isupper() or ch.islower() for ch in chunk) < minimum:
+    """'u' or 'l' when `chunk` has at least `minimum` letters with two cases, all of
+    one case ("ª" and "ß" have no other case and do not count)."""
+    cased = [ch for ch in chunk if ch.upper() != ch.lower() and len(ch.upper()) == 1]
+    if len(cased) < minimum:
         return ""
-    return "l" if chunk.islower() else "u" if chunk.isupper() else ""
+    if all(ch == ch.lower() for ch in cased):
+        return "l"
+    if all(ch == ch.upper() for ch in cased):
+        return "u"
+    return ""
 
 
 @lru_cache(maxsize=8192)
@@ -415,7 +433,8 @@ def readings(run: str, left: str, right: str, case: str) -> tuple[float, dict[st
     out = {}
     for codec, (decoded, decoded_cost, reason, recased) in found.items():
         outer = frozenset(by_text[decoded])
-        out[codec] = Reading(decoded, outer, reason, _self_evident(run, decoded, outer, recased), decoded_cost)
+        evident = _self_evident(run, decoded, outer, recased, case[2] != "-")
+        out[codec] = Reading(decoded, outer, reason, evident, decoded_cost)
     return base, out
 
 
@@ -487,17 +506,21 @@ def _recase(decoded: str, case: str, hypothesis: str) -> str:
     return decoded
 
 
-def _self_evident(run: str, reading: str, outer: frozenset[str], recased: bool) -> bool:
+def _self_evident(run: str, reading: str, outer: frozenset[str], recased: bool, line_recased: bool) -> bool:
     """Ordinary German on its own: an umlaut or ß, or only plausible characters such
     as „ “ – € and emoji -- through a rare code page only those made of three or
     four bytes (a two-character run such as "¬´" -> "«" is too easily a coincidence),
-    and not when letters had to stand for their other case to get there."""
+    and where letters had to stand for their other case to get there, only those
+    and only in a line that is all upper or all lower case."""
     decoded = [ch for ch in reading if ch not in run]
     if any(ch in GERMAN_LETTERS for ch in decoded):
         return True
-    if recased or not all(char_cost(ch) <= PLAUSIBLE_COST for ch in decoded):
+    if not all(char_cost(ch) <= PLAUSIBLE_COST for ch in decoded):
         return False
-    return bool(outer & COMMON_MOJIBAKE_CODECS) or all(ch >= "\u0800" for ch in decoded)
+    long_sequences = all(ch >= "\u0800" for ch in decoded)
+    if recased:
+        return long_sequences and line_recased
+    return bool(outer & COMMON_MOJIBAKE_CODECS) or long_sequences
 
 
 def _keep_handler(codec: str) -> str:
@@ -619,19 +642,28 @@ def fix_entity_mojibake(text: str) -> list[Change]:
     """'&Atilde;&frac14;' is mojibake escaped as HTML entities; unescape and repair it.
 
     Entities that stand for correct text ('&uuml;') are left alone: unescaping
-    HTML is not this library's business, undoing mojibake is.
+    HTML is not this library's business, undoing mojibake is. As for plain
+    mojibake, a reading that is not German on its own ("&Atilde;&copy;" -> "é")
+    needs a self-evident one through the same code page in the same text.
     """
-    changes: list[Change] = []
+    found: list[tuple[re.Match[str], Reading]] = []
     for m in _ENTITY_RUN.finditer(text):
         unescaped = html.unescape(m.group())
         if unescaped == m.group():
             continue
         left, right = text[m.start() - 1 : m.start()] if m.start() else "", text[m.end() : m.end() + 1]
         reading = best_reading(unescaped, left, right, _case_context(text, m.start(), m.end()))
-        if reading is None or not reading.self_evident:
-            continue
-        changes.append(Change(m.start(), m.end(), m.group(), reading.text, f"HTML entities, {reading.reason}"))
-    return changes
+        if reading is not None:
+            found.append((m, reading))
+    evidenced: set[str] = set()
+    for _, reading in found:
+        if reading.self_evident:
+            evidenced |= reading.codecs
+    return [
+        Change(m.start(), m.end(), m.group(), reading.text, f"HTML entities, {reading.reason}")
+        for m, reading in found
+        if reading.self_evident or reading.codecs & evidenced
+    ]
 
 
 # --- The whole text: mojibake, or a code-page mix-up; ftfy where it does better -------
@@ -649,11 +681,14 @@ def fix_encoding(text: str, mojibake: bool = True, mixups: bool = True, use_ftfy
     return edits
 
 
+_LINE = re.compile(r"[^\n]*\n|[^\n]+")
+
+
 def _lines(text: str) -> Iterator[tuple[int, str]]:
-    pos = 0
-    for line in text.splitlines(keepends=True):
-        yield pos, line
-        pos += len(line)
+    """Lines ending at "\n" only: str.splitlines also breaks at U+0085, which is
+    mojibake's continuation byte 0x85, not a line end."""
+    for m in _LINE.finditer(text):
+        yield m.start(), m.group()
 
 
 def prefer_ftfy_where_better(text: str, edits: list[Change]) -> list[Change]:
@@ -703,17 +738,21 @@ def _with_ftfy(line: str, ours: list[Change]) -> list[Change]:
 
 
 def _overlapping_groups(ours: list[Change], theirs: list[Change]) -> Iterator[tuple[list[Change], list[Change]]]:
-    """Group two sets of changes into clusters of overlapping spans."""
-    tagged = sorted([(c.start, c.end, 0, c) for c in ours] + [(c.start, c.end, 1, c) for c in theirs],
-                    key=lambda t: (t[0], t[1]))
+    """Group two sets of changes into clusters of overlapping spans (an insertion
+    touching a span counts as overlapping it)."""
+    tagged = sorted([(c.start, c.end, 0, c) for c in ours] + [(c.start, c.end, 1, c) for c in theirs])
     group: tuple[list[Change], list[Change]] = ([], [])
-    group_end = -1
+    group_start = group_end = -1
     for start, end, side, change in tagged:
-        if (group[0] or group[1]) and (start > group_end or (start == group_end and start != end)):
+        touching = start == group_end and (start == end or group_start == group_end)
+        if (group[0] or group[1]) and start >= group_end and not touching:
             yield group
             group = ([], [])
+            group_start, group_end = start, end
+        elif not (group[0] or group[1]):
+            group_start, group_end = start, end
         group[side].append(change)
-        group_end = max(group_end, end) if (group[0] or group[1]) and len(group[0]) + len(group[1]) > 1 else end
+        group_end = max(group_end, end)
     if group[0] or group[1]:
         yield group
 
@@ -751,15 +790,13 @@ def _mixup_table(opened: str, saved: str) -> dict[int, str]:
 
 def fix_codepage_mixup(text: str) -> list[Change]:
     """Text saved in one 8-bit code page and opened as another, decided on the whole
-    text: the mix-up whose reversal makes the text most German wins, if it removes
-    most of the text's cost and yields German letters."""
+    text: the mix-up whose reversal costs least wins, if it reads as German
+    (`_mixup_reads_german`) and the evidence is enough (`_mixup_is_evident`)."""
     runs = list(_NON_ASCII_RUN.finditer(text))
     if not runs:
         return []
     chars = {ch for m in runs for ch in m.group()}
     before = sum(_context_cost(text, m.start(), m.end(), m.group()) for m in runs)
-    if before < MIXUP_MIN_DROP:
-        return []
     best: tuple[float, str, str, list[str]] | None = None
     for opened, saved in MIXUP_PAIRS:
         if not chars <= _encodable(opened):
@@ -769,46 +806,194 @@ def fix_codepage_mixup(text: str) -> list[Change]:
         after_cost = sum(_context_cost(text, m.start(), m.end(), a) for m, a in zip(runs, afters, strict=True))
         if best is None or after_cost < best[0]:
             best = (after_cost, opened, saved, afters)
-    if best is None:
-        return []
-    after_cost, opened, saved, afters = best
-    if after_cost > before * (1 - MIXUP_MIN_GAIN) or after_cost + MIXUP_MIN_DROP > before:
-        return []
-    if not _mixup_reads_german(runs, afters):
-        return []
+    if best is not None and best[0] < before:
+        after_cost, opened, saved, afters = best
+        changes = [_trimmed(m.start(), m.group(), a, "") for m, a in zip(runs, afters, strict=True) if a != m.group()]
+        swaps = _changed_characters(text, changes)
+        if _mixup_reads_german(swaps) and _mixup_is_evident(text, changes, swaps, before, after_cost):
+            return _mixup_changes(changes, opened, saved)
+    return _mixup_confirmed_by_lexicon(text, runs, chars)
+
+
+def _mixup_changes(changes: list[Change], opened: str, saved: str) -> list[Change]:
     reason = f"saved as {REPORT_NAMES.get(saved, saved)}, opened as {REPORT_NAMES.get(opened, opened)}"
-    return [
-        _trimmed(m.start(), m.group(), a, reason) for m, a in zip(runs, afters, strict=True) if a != m.group()
-    ]
+    return [Change(c.start, c.end, c.before, c.after, reason) for c in changes]
 
 
-def _mixup_reads_german(runs: list[re.Match[str]], afters: list[str]) -> bool:
-    """The reversed mix-up reads as German: it yields German letters and plausible
-    characters only, puts no punctuation inside a word ("HÅØYA" -> "Hü»YA") nor a capital inside a
-    lower-case word ("på" -> "pÜ"), and a
-    single changed character must be a symbol becoming plausible ("¤" -> "€"; one
-    "\x81" -> "ü" or "Ã" -> "«" is no evidence)."""
-    pairs: list[tuple[str, str]] = []
-    for m, after in zip(runs, afters, strict=True):
-        text = m.string
-        for i, (a, b) in enumerate(zip(m.group(), after, strict=True)):
-            if a == b:
-                continue
-            pos = m.start() + i
-            left = after[i - 1] if i else text[pos - 1 : pos]
-            right = after[i + 1] if i + 1 < len(after) else text[pos + 1 : pos + 2]
-            if not b.isalpha() and left.isalpha() and right.isalpha():
-                return False
-            if (b.isupper() and left.islower()) or (b.islower() and left.isupper() and right.isupper()):
-                return False  # "pÜ", "rÄsumé": a capital inside a lower-case word, or the reverse
-            pairs.append((a, b))
-    plausible = sum(b in GERMAN_LETTERS or char_cost(b) <= PLAUSIBLE_COST for _, b in pairs)
-    if plausible < MIXUP_PLAUSIBLE_SHARE * len(pairs):
+def _mixup_confirmed_by_lexicon(text: str, runs: list[re.Match[str]], chars: set[str]) -> list[Change]:
+    """A mix-up in a text too short for the profile ("HÜrspiel" is "Hörspiel" saved as
+    Mac Roman, opened as cp850: one letter, and Ü costs less than ö): taken when
+    every word it touches (a few at most) becomes a word the lexicon's frequencies
+    know, and was none before."""
+    for opened, saved in MIXUP_PAIRS:
+        if not chars <= _encodable(opened):
+            continue
+        table = _mixup_table(opened, saved)
+        changes = []
+        for m in runs:
+            after = m.group().translate(table)
+            if after != m.group():
+                changes.append(_trimmed(m.start(), m.group(), after, ""))
+        words = {_word_span(text, c.start) for c in changes}
+        if not changes or len(words) > MIXUP_LEXICON_MAX_WORDS:
+            continue
+        if all(_becomes_a_word(text, span, changes) for span in words) and _mixup_reads_german(
+            _changed_characters(text, changes)
+        ):
+            return _mixup_changes(changes, opened, saved)
+    return []
+
+
+def _becomes_a_word(text: str, span: tuple[int, int], changes: list[Change]) -> bool:
+    start, end = span
+    inside = [_shifted(c, -start) for c in changes if start <= c.start < end]
+    word, fixed = text[start:end], apply_changes(text[start:end], inside)
+    word, fixed = word.strip(_WORD_PUNCTUATION), fixed.strip(_WORD_PUNCTUATION)
+    return len(fixed) >= 3 and fixed.isalpha() and lexicon.is_word(fixed) and not lexicon.is_word(word)
+
+
+@dataclass(frozen=True)
+class _Swap:
+    """One character a mix-up reversal changes, with its neighbours after the change."""
+
+    before: str
+    after: str
+    left: str
+    right: str
+    word_start: int
+
+
+def _changed_characters(text: str, changes: list[Change]) -> list[_Swap]:
+    fixed = apply_changes(text, changes)
+    swaps = []
+    shift = 0
+    for c in changes:
+        for i, (a, b) in enumerate(zip(c.before, c.after, strict=True)):
+            if a != b:
+                pos = c.start + shift + i
+                swaps.append(_Swap(a, b, fixed[pos - 1 : pos], fixed[pos + 1 : pos + 2], _word_span(text, c.start)[0]))
+        shift += len(c.after) - len(c.before)
+    return swaps
+
+
+def _mixup_reads_german(swaps: list[_Swap]) -> bool:
+    """The reversed mix-up reads as German: no punctuation but dashes inside a word
+    ("HÅØYA" -> "Hü»YA"), no capital after a small letter ("på" -> "pÜ"), and most
+    changed characters plausible (umlauts, „ “ €, loan-word letters such as é)."""
+    for s in swaps:
+        if s.left.isalpha() and s.right.isalpha() and not s.after.isalpha() and s.after not in WORD_DASHES:
+            return False
+        if s.before.isalpha() and not _quote_fits(s):
+            return False
+        if (s.after.isupper() and s.left.islower()) or (s.after.islower() and s.left.isupper() and s.right.isupper()):
+            return False
+    plausible = sum(s.after in GERMAN_LETTERS or char_cost(s.after) <= MIXUP_PLAUSIBLE_COST for s in swaps)
+    return plausible >= MIXUP_PLAUSIBLE_SHARE * len(swaps)
+
+
+def _quote_fits(swap: _Swap) -> bool:
+    """A letter that becomes a quotation mark must become one that fits its place:
+    an opening mark before a word ("Òkeine" -> "„keine"), a closing one after it;
+    not "Õ…" -> "’Ö"."""
+    if swap.after not in OPENING_QUOTES and swap.after not in CLOSING_QUOTES:
+        return True
+    if swap.right.isalnum() and (not swap.left or swap.left.isspace() or swap.left in "([{/-"):
+        return swap.after in OPENING_QUOTES
+    if swap.left and not swap.left.isspace() and not swap.right.isalnum():
+        return swap.after in CLOSING_QUOTES
+    return False
+
+
+def _mixup_is_evident(text: str, changes: list[Change], swaps: list[_Swap], before: float, after: float) -> bool:
+    """Enough evidence for a whole-text decision, by the profile's costs and bigrams:
+    - one changed character: a symbol in a word becoming a German letter ("H”rspiel",
+      "\x81bertrieben"), a symbol becoming a plausible one ("¤" -> "€"), or a letter
+      making a word the lexicon's frequencies know ("Hètte" -> "Hätte", not "Très");
+    - more: German letters among the results, or at least four plausible characters
+      in two words (quotes alone: "ädiesesô"); and half the cost gone, or a third
+      when the touched words' letter bigrams read more German too and either four
+      characters change or the results are German letters and quotation marks only
+      ("ÒMÜglichkeitÊ")."""
+    drop = before - after
+    if len(swaps) == 1:
+        s = swaps[0]
+        if s.after in GERMAN_LETTERS and (s.left.isalpha() or s.right.isalpha()):
+            symbol = not s.before.isalpha()
+            return (symbol and drop >= MIXUP_MIN_DROP) or _makes_a_word(text, changes[0])
+        return _symbol_to_symbol(s) and drop >= MIXUP_MIN_DROP
+    german = any(s.after in GERMAN_LETTERS for s in swaps)
+    quotes = (
+        len(swaps) >= MIXUP_MIN_QUOTES
+        and len({s.word_start for s in swaps}) >= 2
+        and all(char_cost(s.after) <= PLAUSIBLE_COST for s in swaps)
+    )
+    if all(_symbol_to_symbol(s) for s in swaps):
+        return drop >= MIXUP_MIN_DROP * len(swaps)  # "¤ ... ¤" -> "€ ... €"
+    if not (german or quotes):
         return False
-    if len(pairs) == 1:
-        a, b = pairs[0]
-        return not a.isalpha() and not b.isalpha() and a >= "\xa0"
-    return any(b in GERMAN_LETTERS for _, b in pairs)
+    if drop >= MIXUP_MIN_DROP and after <= before * (1 - MIXUP_MIN_GAIN):
+        return True
+    marks = OPENING_QUOTES + CLOSING_QUOTES
+    if len(swaps) < MIXUP_MIN_QUOTES and not all(s.after in GERMAN_LETTERS or s.after in marks for s in swaps):
+        return False
+    return after <= before * (1 - MIXUP_WEAK_GAIN) and _bigram_logp_change(text, changes) >= 0
+
+
+def _symbol_to_symbol(swap: _Swap) -> bool:
+    """A printable symbol becoming a plausible one, such as "¤" -> "€"."""
+    return (
+        not swap.before.isalpha()
+        and swap.before >= "\xa0"
+        and not swap.after.isalpha()
+        and char_cost(swap.after) <= PLAUSIBLE_COST
+    )
+
+
+def _makes_a_word(text: str, change: Change) -> bool:
+    """One changed letter is too little for the profile to judge: the lexicon (word
+    frequencies) must know the word it makes, of three letters or more, and not the
+    word it replaces."""
+    return _becomes_a_word(text, _word_span(text, change.start), [change])
+
+
+def _bigram_logp_change(text: str, changes: list[Change]) -> float:
+    """How much more German (by the profile's letter bigrams) the words touched by
+    `changes` read after them: the sum of log-probabilities, after minus before."""
+    fixed = apply_changes(text, changes)
+    total = 0.0
+    shift = 0
+    for c in changes:
+        total += _word_bigram_logp(fixed, c.start + shift) - _word_bigram_logp(text, c.start)
+        shift += len(c.after) - len(c.before)
+    return total
+
+
+def _word_span(text: str, pos: int) -> tuple[int, int]:
+    """Start and end of the whitespace-delimited word around text[pos]."""
+    start = pos
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    end = pos
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return start, end
+
+
+def _word_bigram_logp(text: str, pos: int) -> float:
+    """Sum of the profile's bigram log-probabilities over the word around text[pos]
+    (outer punctuation stripped; a symbol inside the word scores as unseen)."""
+    start, end = _word_span(text, pos)
+    word = text[start:end].lower().replace("ß", "ss")
+    head = 0
+    while head < len(word) and not word[head].isalpha():
+        head += 1
+    tail = len(word)
+    while tail > head and not word[tail - 1].isalpha():
+        tail -= 1
+    profile = german_profile()
+    logp, floor = profile.bigram_logp, profile.bigram_floor
+    padded = " " + word[head:tail] + " "
+    return sum(logp.get(a + b, floor) for a, b in pairwise(padded)) if tail > head else 0.0
 
 
 # --- Lost characters ----------------------------------------------------------------
