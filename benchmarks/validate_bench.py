@@ -310,9 +310,15 @@ def main(argv: list[str] | None = None) -> int:
     ]
     if lit:
         n_lit = sum(lit_verdicts.values())
-        targets.append(["1797-98 corpus docs judged clean", share(lit_verdicts["clean"], n_lit), "all (see lossy)",
-                        "PASS" if lit_verdicts["clean"] + lit_verdicts["lossy"] == n_lit else "MISS"])
+        targets.append(["1797-98 corpus docs judged clean", share(lit_verdicts["clean"], n_lit),
+                        "all but real damage (below)", "PASS" if lit_verdicts["clean"] == n_lit else "see below"])
     print_table("Targets of issue 6", ["measure", "value", "target", ""], targets)
+    for doc in lit or []:
+        result = V.validate(doc)
+        if not result.ok:
+            first = result.findings[0] if result.findings else None
+            where = f"{first.kind} {doc[max(0, first.start - 20) : first.end + 20]!r}" if first else ""
+            print(f"1797-98 corpus, not clean: {result.verdict}: {where}")
 
     # ROCs
     for split, de_docs, ot_docs in (("tuning", de_tune, ot_tune), ("test", de_test, ot_test)):
