@@ -170,14 +170,22 @@ def wordfreq_version() -> str:
 def build_lexicon(words: dict[str, float]) -> tuple[list[str], list[str]]:
     """Words with umlauts or ss (ß), and the ae/oe/ue spellings that are words of their own.
 
+    Each word is written as the spelling list writes it where it knows the word
+    ("Größe", "Überstunden", "über"; a word it writes two ways keeps wordfreq's
+    folded form, capitalised if both ways are): lost-character restoration takes
+    the capital of a noun from there ("?berstunden" -> "Überstunden"). wordfreq's
+    Zipf frequencies are the same for either form.
+
     A word like "fuer" is a transliteration because "für" is in the lexicon; "Goethe"
     is not, although "göthe" is, because the ae/oe/ue spelling is itself common. Those
     exceptions are listed so the validator needs no list of all ASCII words.
     """
-    lexicon = sorted(w for w in words if NON_ASCII_OR_SS.search(w))
+    folded = sorted(w for w in words if NON_ASCII_OR_SS.search(w))
+    written = written_forms()
+    lexicon = [written.get(w, w) for w in folded]
     all_words = wordfreq.get_frequency_dict("de")
     own_words: list[str] = []
-    for word in lexicon:
+    for word in folded:
         if not re.search("[äöü]", word):
             continue
         plain = re.sub("[äöü]", lambda m: UMLAUT_TRANSLIT[m.group()], word)

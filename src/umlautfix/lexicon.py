@@ -1,8 +1,10 @@
 """The German lexicon: which spellings with umlauts and ß are real words.
 
 Data: `data/lexicon_de.txt.gz`, built by `scripts/build_german_data.py` from
-wordfreq (CC BY-SA 4.0). Words are stored lower-cased with ß folded to "ss",
-the way wordfreq stores them; `fold` brings a candidate into the same form.
+wordfreq (CC BY-SA 4.0): each word with its Zipf frequency, written as a German
+spelling list writes it (capitalised nouns, ß) where it knows the word.
+Lookups fold case and ß ("ss") the way wordfreq does; `fold` brings a
+candidate into that form.
 Lines starting with "!" list ae/oe/ue spellings that are words of their own
 ("goethe", "israel"), so they are not reported as transliterations.
 """
@@ -24,22 +26,33 @@ def fold(word: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _load() -> tuple[dict[str, float], frozenset[str]]:
+def _load() -> tuple[dict[str, float], frozenset[str], dict[str, str]]:
+    """(Zipf frequency by folded word, ae/oe/ue words of their own, written form by folded word)."""
     raw = resources.files("umlautfix").joinpath("data/lexicon_de.txt.gz").read_bytes()
     words: dict[str, float] = {}
     own: set[str] = set()
+    written: dict[str, str] = {}
     for line in gzip.decompress(raw).decode("utf-8").splitlines():
         if line.startswith("!"):
             own.add(line[1:])
         elif line:
             word, zipf = line.split("\t")
-            words[word] = float(zipf)
-    return words, frozenset(own)
+            key = fold(word)
+            words[key] = float(zipf)
+            if word != key:
+                written[key] = word
+    return words, frozenset(own), written
 
 
 def is_word(word: str) -> bool:
     """True when the lexicon knows this spelling (only words with umlauts or ß/ss are listed)."""
     return fold(word) in _load()[0]
+
+
+def is_capitalised(word: str) -> bool:
+    """True when German writes this word with a capital (a noun: "Überstunden", not "über")."""
+    form = _load()[2].get(fold(word))
+    return form is not None and form[:1].isupper()
 
 
 def restorations(word: str, lost: str) -> list[tuple[str, float]]:
@@ -53,9 +66,11 @@ def restorations(word: str, lost: str) -> list[tuple[str, float]]:
     found: list[tuple[str, float]] = []
     chars = list(word)
     for combo in product(UMLAUTS, repeat=len(slots)):
-        for i, ch in zip(slots, combo):
+        for i, ch in zip(slots, combo, strict=True):
             chars[i] = ch
         candidate = "".join(chars)
+        if candidate.startswith("ß"):
+            continue  # no German word starts with ß
         zipf = words.get(fold(candidate))
         if zipf is not None:
             found.append((candidate, zipf))

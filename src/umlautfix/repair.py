@@ -72,7 +72,8 @@ MIXUP_PLAUSIBLE_SHARE = 0.6  # of the changed characters, at least this share mu
 MIXUP_PLAUSIBLE_COST = 6.0  # umlauts, „ “ €, and letters the profile has seen in loan words (é, á)
 MIXUP_MIN_DROP = 3.0  # nats: one "¤" -> "€" is enough, one "é" -> "Ú" is not
 # A lost character is restored when one reading is this many times more frequent than any other.
-LOST_DOMINANCE = 3.0
+LOST_DOMINANCE = 5.0
+COMPOUND_PART_MIN = 4  # letters of a compound's part that restores a lost character
 MAX_LAYERS = 4
 # A run is read in the code page that explains the whole text best unless another reads it this much better.
 CODEC_CONSISTENCY_MARGIN = 5.0
@@ -98,8 +99,8 @@ _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 _MOJIBAKE_PAIR = re.compile(f"[{re.escape(LEAD_CHARS)}][{re.escape(CONTINUATION_CHARS)}]")
 _ENTITY = r"&(?:[A-Za-z][A-Za-z0-9]{1,7}|#[0-9]{2,7}|#[xX][0-9a-fA-F]{2,6});"
 _ENTITY_RUN = re.compile(f"(?:{_ENTITY})+")
-_LOST_WORD = re.compile(r"[\w?\ufffd]*[?\ufffd][\w?\ufffd]*")
-_SENTENCE_START = re.compile(r"(?:^|[.!?:»«„“\"]\s*|\n)\s*$")
+_LOST_WORD = re.compile(r"(?:[^\W\d_]|[?\ufffd])*[?\ufffd](?:[^\W\d_]|[?\ufffd])*")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:»«„“\"]\s*|[\n;\t|])\s*$")
 # Cheap first look: text without any of these has nothing to repair. Clean German rarely has any.
 _SUSPECT = re.compile(
     f"[{re.escape(LEAD_CHARS)}][{re.escape(CONTINUATION_CHARS)} ]"  # a mojibake pair, or a lead before a lost NBSP
@@ -447,48 +448,53 @@ def best_reading(run: str, left: str, right: str, case: str) -> Reading | None:
 def _peel(run: str, first: str, case: str, left: str, right: str) -> tuple[str, float, str, bool] | None:
     """Read `run` as UTF-8 seen through `first`, then peel further layers (up to
     MAX_LAYERS) while each makes it clearly more German; later layers keep to the
-    same code page unless another one reads clearly better."""
+    same code page unless another one reads clearly better. Re-casing touched the
+    outermost layer only: characters may stand for their other case there, and
+    the final text takes the case the text was given."""
     first_layer = _one_layer(run, first, case, left, right)
     if first_layer is None:
         return None
-    current, current_cost, note = first_layer
-    recased = bool(note)
+    current, current_cost, hypothesis = first_layer
+    note = f", {hypothesis}-cased afterwards" if hypothesis else ""
     reasons = [f"utf-8 read as {REPORT_NAMES[first]}{note}"]
     while len(reasons) < MAX_LAYERS and (_MOJIBAKE_PAIR.search(current) or _has_c1(current)):
-        options = {codec: _one_layer(current, codec, case, left, right) for codec in MOJIBAKE_CODECS}
+        options = {codec: _one_layer(current, codec, NO_CASE, left, right) for codec in MOJIBAKE_CODECS}
         valid = {codec: o for codec, o in options.items() if o is not None}
         if not valid:
             break
         codec = min(valid, key=lambda c: valid[c][1])
         if first in valid and valid[first][1] <= valid[codec][1] + CODEC_CONSISTENCY_MARGIN:
             codec = first
-        decoded, decoded_cost, note = valid[codec]
+        decoded, decoded_cost, _ = valid[codec]
         if decoded_cost + GUARD_MARGIN > current_cost:
             break
         current, current_cost = decoded, decoded_cost
-        recased = recased or bool(note)
-        reasons.append(f"utf-8 read as {REPORT_NAMES[codec]}{note}")
+        reasons.append(f"utf-8 read as {REPORT_NAMES[codec]}")
+    final = _recase(current, case, hypothesis)
+    if final != current:
+        current, current_cost = final, cost(left + final + right)
     reason = reasons[0] if len(reasons) == 1 else f"{len(reasons)} layers: " + "; ".join(reasons)
-    return current, current_cost, reason, recased
+    return current, current_cost, reason, bool(hypothesis)
 
 
 @lru_cache(maxsize=16384)
 def _one_layer(run: str, codec: str, case: str, left: str, right: str) -> tuple[str, float, str] | None:
     """Reading `run` in `codec` as it is or (when the text was re-cased, and that
-    reads clearly better) with characters standing for their other case: (text, cost, note)."""
+    reads clearly better) with characters standing for their other case: the
+    decoded text (not yet re-cased), its cost as re-cased, and the hypothesis used."""
     best: tuple[str, float, str] | None = None
     for hypothesis in _case_hypotheses(case):
         decoded = reinterpret(run, codec, hypothesis)
         if decoded is None:
             continue
-        decoded = _recase(decoded, case, hypothesis)
-        decoded_cost = cost(left + decoded + right)
+        decoded_cost = cost(left + _recase(decoded, case, hypothesis) + right)
         # the text as it stands ("√ñ" is "Ö") wins unless re-casing reads clearly better
         if best is None or decoded_cost + GUARD_MARGIN <= best[1]:
-            best = (decoded, decoded_cost, f", {hypothesis}-cased afterwards" if hypothesis else "")
+            best = (decoded, decoded_cost, hypothesis)
     return best
 
 
+NO_CASE = "---"
 _CASE_NAMES = {"l": "lower", "u": "upper"}
 
 
@@ -1000,44 +1006,140 @@ def _word_bigram_logp(text: str, pos: int) -> float:
 
 
 def fix_lost_characters(text: str) -> tuple[list[Change], list[Change]]:
-    """Umlauts that became '?' or U+FFFD, restored where the lexicon admits one reading.
+    """Umlauts and ß that became "?" or U+FFFD, restored where the lexicon admits one
+    reading (or one reading LOST_DOMINANCE times as frequent as any other).
 
-    Returns (restored, left alone): a word whose readings tie, or whose lost
-    character starts a word mid-sentence (its case is unknown), is reported, not changed.
+    A "?" at the end of a word is a question mark unless the text shows lost
+    characters inside words too and no new sentence follows ("Wei? jemand",
+    "Fu?,", "Spa?."). A compound the lexicon lacks is read by its last or first part
+    ("Lieblingsbergk?se" through "käse"). Returns (restored, left alone): an
+    ambiguous word is reported, and only the characters all its likely readings
+    agree on are restored ("Gr??e" -> "Gr?ße": Größe or Grüße).
     """
+    found = [(m, _lost_slots(m.group())) for m in _LOST_WORD.finditer(text)]
+    damaged = any(kind == "inside" for m, (kind, _, _) in found)
     restored: list[Change] = []
     left: list[Change] = []
-    for m in _LOST_WORD.finditer(text):
-        word = m.group()
-        core = word.strip("?")
-        if "\ufffd" not in word and (not core or ("?" not in core and not word.startswith("?"))):
+    for m, (kind, core_start, core_end) in found:
+        if kind == "none" or (kind == "trailing" and not (damaged and _question_mark_is_lost(text, m.end()))):
             continue
-        offset = word.find(core) if core else 0
-        if word.startswith("?") and "\ufffd" not in word:
-            core, offset = word.rstrip("?"), 0
-        if sum(c.isalpha() for c in core) < 2:
+        if kind == "short" and not damaged:  # "?l" is "Öl" only where other words lost characters too
             continue
-        start = m.start() + offset
-        end = start + len(core)
-        readings = lexicon.restorations(core, "?\ufffd")
-        if not readings:
+        start, end = m.start() + core_start, m.start() + core_end
+        core = text[start:end]
+        outcome = _restore_word(text, start, core)
+        if outcome is None:
             if "\ufffd" in core:
                 left.append(Change(start, end, core, core, "lost character, no lexicon word fits"))
             continue
-        if len(readings) > 1 and readings[0][1] - readings[1][1] < math.log10(LOST_DOMINANCE):
-            options = ", ".join(w for w, _ in readings[:4])
-            left.append(Change(start, end, core, core, f"lost character, ambiguous: {options}"))
-            continue
-        reading = readings[0][0]
-        after = _cased_like(core, reading)
-        if core[0] in "?\ufffd" and after[0].islower():
-            if _SENTENCE_START.search(text[max(0, start - 3) : start]) or start == 0:
-                after = after[0].upper() + after[1:]
-            else:
-                left.append(Change(start, end, core, core, f"lost character, case unknown: {reading}"))
-                continue
-        restored.append(Change(start, end, core, after, "lost character restored from the lexicon"))
+        change, report = outcome
+        if change.before != change.after:
+            restored.append(change)
+        if report:
+            left.append(Change(start, end, core, core, report))
     return restored, left
+
+
+def _lost_slots(word: str) -> tuple[str, int, int]:
+    """Where the lost characters of a word are: ('inside', 'leading', 'trailing' or
+    'none', start and end of the part to restore). A "?" counts as lost between
+    letters or at the start of a word; U+FFFD anywhere."""
+    core = word.rstrip("?")
+    letters = sum(ch.isalpha() for ch in word)
+    if "\ufffd" in core:
+        return ("inside" if letters else "none"), 0, len(core)
+    if letters < 1 or (letters < 2 and not core.startswith("?")):
+        return "none", 0, len(word)
+    inner = core.lstrip("?")
+    if "?" in inner:
+        return "inside", 0, len(core)
+    if core.startswith("?"):
+        return ("leading" if letters >= 2 else "short"), 0, len(core)
+    if core != word and word.count("?", len(core)) == 1:
+        return "trailing", 0, len(word)
+    return "none", 0, len(word)
+
+
+def _question_mark_is_lost(text: str, end: int) -> bool:
+    """After a word ending in "?": a comma, a full stop ("Fu?.": "?." ends no question)
+    or a small letter follows, not a new sentence."""
+    rest = text[end : end + 3]
+    return bool(rest) and (rest[0] in ",;:." or (rest[0] == " " and rest[1:2].islower()))
+
+
+def _restore_word(text: str, start: int, core: str) -> tuple[Change, str] | None:
+    """The change restoring `core` at `start` (possibly none, before == after) and
+    what is left to report ("" when nothing), or None when the lexicon knows no reading."""
+    end = start + len(core)
+    readings = lexicon.restorations(core, "?\ufffd")
+    parts = [(0, core, readings)] if readings else _compound_parts(core)
+    if not parts:
+        return None
+    after = core
+    ambiguous: list[str] = []
+    for offset, part, part_readings in parts:
+        likely = [w for w, zipf in part_readings if zipf > part_readings[0][1] - math.log10(LOST_DOMINANCE)]
+        if len(likely) > 1:
+            ambiguous.append(", ".join(likely[:4]))
+            reading = _agreed_characters(part, likely)
+        else:
+            reading = _cased_like(part, likely[0])
+            if part[0] in "?\ufffd" and (offset == 0 or core[offset - 1] in "?\ufffd"):
+                at_start = _starts_sentence(text, start + offset) or _all_caps(part)
+                capital = at_start or lexicon.is_capitalised(likely[0])
+                reading = (reading[0].upper() if capital else reading[0].lower()) + reading[1:]
+        after = after[:offset] + reading + after[offset + len(part) :]
+    report = f"lost character, ambiguous: {'; '.join(ambiguous)}" if ambiguous else ""
+    return Change(start, end, core, after, "lost character restored from the lexicon"), report
+
+
+def _agreed_characters(part: str, likely: list[str]) -> str:
+    """`part` with the lost characters every likely reading agrees on restored
+    (not a word's first letter, whose case would be a guess)."""
+    out = list(part)
+    for i, ch in enumerate(part):
+        if ch in "?\ufffd" and i > 0 and len({w[i].lower() for w in likely}) == 1:
+            letter = likely[0][i]
+            out[i] = letter.upper() if _all_caps(part) and letter != "ß" else letter
+    return "".join(out)
+
+
+def _starts_sentence(text: str, pos: int) -> bool:
+    """At the start of the text, a sentence or a field (CSV, tab-separated)."""
+    before = text[max(0, pos - 3) : pos].rstrip("?\ufffd")
+    return not before.strip() or bool(_SENTENCE_START.search(before))
+
+
+def _compound_parts(core: str) -> list[tuple[int, str, list[tuple[str, float]]]]:
+    """A compound the lexicon lacks, read in two parts ("Sch?fer|stra?e") or by one
+    part that holds every lost character ("Lieblingsbergk|?se", "?|Fr?ulein"): for
+    each part with a lost character, (offset, part, readings). Both parts have
+    COMPOUND_PART_MIN letters or more ("Gew|?hnlichkeit" is no compound; a lone
+    lost character before a word is a lost quotation mark and stays); of the
+    splits that work, the one whose
+    shortest restored part is longest wins ("Abfall|geb?hr", not "Abfallge|b?hr")."""
+    best: list[tuple[int, str, list[tuple[str, float]]]] = []
+    best_length = 0
+    for k in range(1, len(core)):
+        parts = []
+        for offset, part in ((0, core[:k]), (k, core[k:])):
+            if len(part) < COMPOUND_PART_MIN:
+                break
+            if any(ch in "?\ufffd" for ch in part):
+                readings = lexicon.restorations(part, "?\ufffd")
+                if not readings:
+                    break
+                parts.append((offset, part, readings))
+        else:
+            length = min((len(part) for _, part, _ in parts), default=0)
+            if length > best_length:
+                best, best_length = parts, length
+    return best
+
+
+def _all_caps(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
 def _cased_like(damaged: str, reading: str) -> str:
