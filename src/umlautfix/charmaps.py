@@ -30,6 +30,19 @@ COMMON_MOJIBAKE_CODECS: frozenset[str] = frozenset(
     {"sloppy-windows-1252", "latin-1", "sloppy-windows-1254", "iso-8859-15"}
 )
 
+# Code pages that agree on almost every byte German mojibake is made of: a layer
+# read in one and the next in another is still one consistent history.
+CODEC_FAMILY: dict[str, str] = {
+    "sloppy-windows-1252": "windows",
+    "latin-1": "windows",
+    "sloppy-windows-1254": "windows",
+}
+
+
+def family(codec: str) -> str:
+    return CODEC_FAMILY.get(codec, codec)
+
+
 # The 8-bit code pages a German file is saved in and opened as by mistake.
 MIXUP_CODECS: tuple[str, ...] = (
     "sloppy-windows-1252",

@@ -49,7 +49,9 @@ from .charmaps import (
     MIXUP_CODECS,
     MOJIBAKE_CODECS,
     REPORT_NAMES,
+    STRONG_LEAD_CHARS,
     case_variant_bytes,
+    family,
     upper_half,
 )
 from .profile import char_cost, cost, german_profile
@@ -97,6 +99,8 @@ FTFY_CONFIG = ftfy.TextFixerConfig(
 A_GRAVE_WORDS = ("s ", "quele", "quela", "quilo")
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 _MOJIBAKE_PAIR = re.compile(f"[{re.escape(LEAD_CHARS)}][{re.escape(CONTINUATION_CHARS)}]")
+# "â€", "Ã¤": a lead character of German mojibake before a continuation character.
+_STRONG_PAIR = re.compile(f"[{re.escape(STRONG_LEAD_CHARS)}][{re.escape(CONTINUATION_CHARS)}]")
 _ENTITY = r"&(?:[A-Za-z][A-Za-z0-9]{1,7}|#[0-9]{2,7}|#[xX][0-9a-fA-F]{2,6});"
 _ENTITY_RUN = re.compile(f"(?:{_ENTITY})+")
 _LOST_WORD = re.compile(r"(?:[^\W\d_]|[?\ufffd])*[?\ufffd](?:[^\W\d_]|[?\ufffd])*")
@@ -298,13 +302,21 @@ class Reading:
     reason: str
     self_evident: bool  # plausible German on its own; otherwise it needs a codec seen elsewhere
     cost: float  # of the reading with its two neighbours
+    layers: int = 1  # how many times UTF-8 was misread
+    consistent: bool = True  # every layer read in the same family of code pages
+
+    @property
+    def evidence(self) -> set[tuple[str, int]]:
+        """What a self-evident reading vouches for: its code pages at its depth."""
+        return {(codec, self.layers) for codec in self.codecs}
 
 
 def fix_utf8_mojibake(text: str) -> list[Change]:
     """Reinterpret runs of non-ASCII characters as the UTF-8 they once were.
 
     Each run gets a reading per code page. The code page that explains the
-    text best overall is preferred for every run it reads nearly as well as
+    text best overall (by readings whose layers keep to one family of code
+    pages) is preferred for every run it reads nearly as well as
     the run's own best (a French "Ã€" is "À" in a text whose other runs are
     cp1252, "ä" in a Latin-9 one). A reading that yields ordinary German (an
     umlaut, or „“€ through a common code page) is kept on its own evidence;
@@ -317,7 +329,8 @@ def fix_utf8_mojibake(text: str) -> list[Change]:
     gains: dict[str, float] = {}
     for _, _, base, options in found:
         for codec, reading in options.items():
-            gains[codec] = gains.get(codec, 0.0) + base - reading.cost
+            if reading.consistent:
+                gains[codec] = gains.get(codec, 0.0) + base - reading.cost
     preferred = max(MOJIBAKE_CODECS, key=lambda codec: gains.get(codec, 0.0))
     chosen: list[tuple[int, int, Reading]] = []
     for start, end, _, options in found:
@@ -326,14 +339,14 @@ def fix_utf8_mojibake(text: str) -> list[Change]:
         if favoured is not None and favoured.cost <= best.cost + CODEC_CONSISTENCY_MARGIN:
             best = favoured
         chosen.append((start, end, best))
-    evidenced: set[str] = set()
+    evidenced: set[tuple[str, int]] = set()
     for _, _, reading in chosen:
         if reading.self_evident:
-            evidenced |= reading.codecs
+            evidenced |= reading.evidence
     return [
         _trimmed(start, text[start:end], reading.text, reading.reason)
         for start, end, reading in chosen
-        if reading.self_evident or reading.codecs & evidenced
+        if reading.self_evident or reading.evidence & evidenced
     ]
 
 
@@ -357,7 +370,7 @@ def _read_run(text: str, start: int, end: int) -> tuple[int, int, float, dict[st
             rest = text[end + 1 : end + 6]
             gap = " " if after_space and not after_space.isspace() and not rest.startswith(A_GRAVE_WORDS) else ""
             return start, end + 1, base_ext, {
-                codec: Reading(_with_gap(r.text, gap), r.codecs, r.reason, False, r.cost)
+                codec: Reading(_with_gap(r.text, gap), r.codecs, r.reason, False, r.cost, r.layers, r.consistent)
                 for codec, r in extended.items()
             }
     return (start, end, base, plain) if plain else None
@@ -378,8 +391,8 @@ def _case_context(text: str, start: int, end: int) -> str:
     whole line ('l', 'u' or '-').
 
     Mojibake re-cased with its text: every cased letter of the word has one case
-    (a word with fewer than two is judged by its line: "Â‚¬" is "€" in an
-    upper-cased line). Decoded letters become capitals inside an all-caps word
+    (a word with fewer than two is judged by its line, or the text around it when
+    the line is short: "Â‚¬" is "€" in an upper-cased line). Decoded letters become capitals inside an all-caps word
     or line ("FÃ¼R" is "FÜR": upper-casing leaves "Ã¼" as it is).
     """
     left = start
@@ -388,7 +401,7 @@ def _case_context(text: str, start: int, end: int) -> str:
     right = end
     while right < len(text) and not text[right].isspace() and right - end < 40:
         right += 1
-    line_case = _case_of(_line_around(text, start, end), 4)
+    line_case = _case_of(_line_around(text, start, end), 4) or _case_of(text[max(0, start - 200) : end + 200], 4)
     word_case = _case_of(text[left:right], 2) or line_case
     capitals = line_case == "u" or _case_of(text[left:start] + text[end:right], 2) == "u"
     return (word_case or "-") + ("u" if capitals else "-") + (line_case or "-")
@@ -423,7 +436,7 @@ def readings(run: str, left: str, right: str, case: str) -> tuple[float, dict[st
     A trailing space in `run` stands for a lost non-breaking space (byte A0).
     """
     base = cost(left + run + right)
-    found: dict[str, tuple[str, float, str, bool]] = {}
+    found: dict[str, tuple[str, float, str, tuple[str, ...], bool]] = {}
     for codec in MOJIBAKE_CODECS:
         peeled = _peel(run, codec, case, left, right)
         if peeled is not None and peeled[1] + GUARD_MARGIN <= base:
@@ -432,10 +445,11 @@ def readings(run: str, left: str, right: str, case: str) -> tuple[float, dict[st
     for codec, (decoded, *_) in found.items():
         by_text.setdefault(decoded, []).append(codec)
     out = {}
-    for codec, (decoded, decoded_cost, reason, recased) in found.items():
+    for codec, (decoded, decoded_cost, reason, chain, recased) in found.items():
         outer = frozenset(by_text[decoded])
-        evident = _self_evident(run, decoded, outer, recased, case[2] != "-")
-        out[codec] = Reading(decoded, outer, reason, evident, decoded_cost)
+        evident = _self_evident(run, decoded, chain, recased, case[2] != "-")
+        consistent = len({family(c) for c in chain}) == 1
+        out[codec] = Reading(decoded, outer, reason, evident, decoded_cost, len(chain), consistent)
     return base, out
 
 
@@ -445,7 +459,9 @@ def best_reading(run: str, left: str, right: str, case: str) -> Reading | None:
     return min(options.values(), key=lambda r: r.cost) if options else None
 
 
-def _peel(run: str, first: str, case: str, left: str, right: str) -> tuple[str, float, str, bool] | None:
+def _peel(
+    run: str, first: str, case: str, left: str, right: str
+) -> tuple[str, float, str, tuple[str, ...], bool] | None:
     """Read `run` as UTF-8 seen through `first`, then peel further layers (up to
     MAX_LAYERS) while each makes it clearly more German; later layers keep to the
     same code page unless another one reads clearly better. Re-casing touched the
@@ -457,24 +473,27 @@ def _peel(run: str, first: str, case: str, left: str, right: str) -> tuple[str, 
     current, current_cost, hypothesis = first_layer
     note = f", {hypothesis}-cased afterwards" if hypothesis else ""
     reasons = [f"utf-8 read as {REPORT_NAMES[first]}{note}"]
+    chain = [first]
     while len(reasons) < MAX_LAYERS and (_MOJIBAKE_PAIR.search(current) or _has_c1(current)):
         options = {codec: _one_layer(current, codec, NO_CASE, left, right) for codec in MOJIBAKE_CODECS}
         valid = {codec: o for codec, o in options.items() if o is not None}
         if not valid:
             break
         codec = min(valid, key=lambda c: valid[c][1])
-        if first in valid and valid[first][1] <= valid[codec][1] + CODEC_CONSISTENCY_MARGIN:
-            codec = first
+        kin = [c for c in valid if family(c) == family(first)]
+        if kin and valid[kin[0]][1] <= valid[codec][1] + CODEC_CONSISTENCY_MARGIN:
+            codec = first if first in kin else kin[0]
         decoded, decoded_cost, _ = valid[codec]
         if decoded_cost + GUARD_MARGIN > current_cost:
             break
         current, current_cost = decoded, decoded_cost
         reasons.append(f"utf-8 read as {REPORT_NAMES[codec]}")
+        chain.append(codec)
     final = _recase(current, case, hypothesis)
     if final != current:
         current, current_cost = final, cost(left + final + right)
     reason = reasons[0] if len(reasons) == 1 else f"{len(reasons)} layers: " + "; ".join(reasons)
-    return current, current_cost, reason, bool(hypothesis)
+    return current, current_cost, reason, tuple(chain), bool(hypothesis)
 
 
 @lru_cache(maxsize=16384)
@@ -512,21 +531,20 @@ def _recase(decoded: str, case: str, hypothesis: str) -> str:
     return decoded
 
 
-def _self_evident(run: str, reading: str, outer: frozenset[str], recased: bool, line_recased: bool) -> bool:
-    """Ordinary German on its own: an umlaut or ß, or only plausible characters such
-    as „ “ – € and emoji -- through a rare code page only those made of three or
-    four bytes (a two-character run such as "¬´" -> "«" is too easily a coincidence),
-    and where letters had to stand for their other case to get there, only those
-    and only in a line that is all upper or all lower case."""
+def _self_evident(run: str, reading: str, chain: tuple[str, ...], recased: bool, line_recased: bool) -> bool:
+    """Ordinary German on its own: every decoded character plausible (umlauts, ß,
+    „ “ – €, emoji), and through a rare code page (at any layer) only German
+    letters or characters of three or four bytes (a two-character run such as
+    "¬´" -> "«" is too easily a coincidence); where letters had to stand for
+    their other case, only German letters, or long sequences in a line that is
+    all upper or all lower case."""
     decoded = [ch for ch in reading if ch not in run]
-    if any(ch in GERMAN_LETTERS for ch in decoded):
-        return True
-    if not all(char_cost(ch) <= PLAUSIBLE_COST for ch in decoded):
+    if not decoded or not all(char_cost(ch) <= PLAUSIBLE_COST for ch in decoded):
         return False
-    long_sequences = all(ch >= "\u0800" for ch in decoded)
+    german_or_long = all(ch in GERMAN_LETTERS or ch >= "\u0800" for ch in decoded)
     if recased:
-        return long_sequences and line_recased
-    return bool(outer & COMMON_MOJIBAKE_CODECS) or long_sequences
+        return all(ch in GERMAN_LETTERS for ch in decoded) or (german_or_long and line_recased)
+    return all(codec in COMMON_MOJIBAKE_CODECS for codec in chain) or german_or_long
 
 
 def _keep_handler(codec: str) -> str:
@@ -661,14 +679,14 @@ def fix_entity_mojibake(text: str) -> list[Change]:
         reading = best_reading(unescaped, left, right, _case_context(text, m.start(), m.end()))
         if reading is not None:
             found.append((m, reading))
-    evidenced: set[str] = set()
+    evidenced: set[tuple[str, int]] = set()
     for _, reading in found:
         if reading.self_evident:
-            evidenced |= reading.codecs
+            evidenced |= reading.evidence
     return [
         Change(m.start(), m.end(), m.group(), reading.text, f"HTML entities, {reading.reason}")
         for m, reading in found
-        if reading.self_evident or reading.codecs & evidenced
+        if reading.self_evident or reading.evidence & evidenced
     ]
 
 
@@ -703,7 +721,7 @@ def prefer_ftfy_where_better(text: str, edits: list[Change]) -> list[Change]:
     ftfy's edits are vetoed where they replace ordinary German ("»Ü" -> "Ȇ",
     "€ü" -> "۟"). Then, piece by piece: where only one side changed something,
     that change stands; where both did, ours stands unless ftfy's is clearly
-    more German.
+    more German or ours still shows a mojibake pair that ftfy's does not.
     """
     result: list[Change] = []
     pending = sorted(edits, key=lambda c: c.start)
@@ -730,6 +748,7 @@ def _with_ftfy(line: str, ours: list[Change]) -> list[Change]:
     if not accepted:
         return ours
     theirs = compose(line, accepted, fix_utf8_mojibake(apply_changes(line, accepted)))
+    ours = _then_ftfy(line, ours)
     chosen: list[Change] = []
     for group_ours, group_theirs in _overlapping_groups(ours, theirs):
         if not group_ours or not group_theirs:
@@ -737,10 +756,27 @@ def _with_ftfy(line: str, ours: list[Change]) -> list[Change]:
             continue
         start = min(c.start for c in group_ours + group_theirs)
         end = max(c.end for c in group_ours + group_theirs)
-        mine = _context_cost(line, start, end, _apply_within(line, start, end, group_ours))
-        other = _context_cost(line, start, end, _apply_within(line, start, end, group_theirs))
-        chosen.extend(group_ours if mine <= other + GUARD_MARGIN else group_theirs)
+        mine_text = _apply_within(line, start, end, group_ours)
+        other_text = _apply_within(line, start, end, group_theirs)
+        mine = _context_cost(line, start, end, mine_text)
+        other = _context_cost(line, start, end, other_text)
+        unfinished = bool(_STRONG_PAIR.search(mine_text)) and not _STRONG_PAIR.search(other_text)
+        chosen.extend(group_ours if mine <= other + GUARD_MARGIN and not unfinished else group_theirs)
     return sorted(chosen, key=lambda c: c.start)
+
+
+def _then_ftfy(line: str, ours: list[Change]) -> list[Change]:
+    """Our edits, continued by ftfy where it decodes our result further (a code page
+    we do not read, such as cp1257 or cp1251, under a layer we peeled)."""
+    if not ours:
+        return ours
+    mine = apply_changes(line, ours)
+    fixed, plan = ftfy.fix_encoding_and_explain(mine, FTFY_CONFIG)
+    if fixed == mine:
+        return ours
+    steps = ", ".join(f"{action} {param}" for action, param in (plan or []))
+    further = [c for c in diff_changes(mine, fixed, f"ftfy: {steps}") if not _replaces_german(mine, c)]
+    return compose(line, ours, further) if further else ours
 
 
 def _overlapping_groups(ours: list[Change], theirs: list[Change]) -> Iterator[tuple[list[Change], list[Change]]]:
@@ -769,15 +805,17 @@ def _apply_within(text: str, start: int, end: int, changes: list[Change]) -> str
 
 
 def _replaces_german(line: str, change: Change) -> bool:
-    """True when ftfy's change turns ordinary German into something less German."""
+    """True when ftfy's change turns ordinary German (German letters and plausible
+    characters, in plausible places) into something less German."""
     before = change.before
     if not any(ch in GERMAN_LETTERS for ch in before):
         return False
     if any(char_cost(ch) > PLAUSIBLE_COST for ch in before):
         return False
-    return _context_cost(line, change.start, change.end, change.after) > _context_cost(
-        line, change.start, change.end, before
-    )
+    before_cost = _context_cost(line, change.start, change.end, before)
+    if before_cost > sum(char_cost(ch) for ch in line[max(0, change.start - 1) : change.end + 1]) + 0.01:
+        return False  # "Ä°s": a symbol wedged into a word is not ordinary German
+    return _context_cost(line, change.start, change.end, change.after) > before_cost
 
 
 # --- Code-page mix-ups ------------------------------------------------------------
