@@ -74,7 +74,7 @@ MIXUP_PLAUSIBLE_SHARE = 0.6  # of the changed characters, at least this share mu
 MIXUP_PLAUSIBLE_COST = 6.0  # umlauts, „ “ €, and letters the profile has seen in loan words (é, á)
 MIXUP_MIN_DROP = 3.0  # nats: one "¤" -> "€" is enough, one "é" -> "Ú" is not
 # A lost character is restored when one reading is this many times more frequent than any other.
-LOST_DOMINANCE = 5.0
+LOST_DOMINANCE = 3.0
 COMPOUND_PART_MIN = 4  # letters of a compound's part that restores a lost character
 MAX_LAYERS = 4
 # A run is read in the code page that explains the whole text best unless another reads it this much better.
@@ -370,7 +370,10 @@ def _read_run(text: str, start: int, end: int) -> tuple[int, int, float, dict[st
             rest = text[end + 1 : end + 6]
             gap = " " if after_space and not after_space.isspace() and not rest.startswith(A_GRAVE_WORDS) else ""
             return start, end + 1, base_ext, {
-                codec: Reading(_with_gap(r.text, gap), r.codecs, r.reason, False, r.cost, r.layers, r.consistent)
+                codec: Reading(
+                    _with_gap(r.text, gap), r.codecs, f"{r.reason}, byte A0 lost to a space", False, r.cost,
+                    r.layers, r.consistent,
+                )
                 for codec, r in extended.items()
             }
     return (start, end, base, plain) if plain else None
@@ -538,7 +541,7 @@ def _self_evident(run: str, reading: str, chain: tuple[str, ...], recased: bool,
     "¬´" -> "«" is too easily a coincidence); where letters had to stand for
     their other case, only German letters, or long sequences in a line that is
     all upper or all lower case."""
-    decoded = [ch for ch in reading if ch not in run]
+    decoded = _trimmed(0, run, reading, "").after  # what the reading put in place of the run
     if not decoded or not all(char_cost(ch) <= PLAUSIBLE_COST for ch in decoded):
         return False
     german_or_long = all(ch in GERMAN_LETTERS or ch >= "\u0800" for ch in decoded)
@@ -587,7 +590,10 @@ def reinterpret(run: str, codec: str, hypothesis: str = "") -> str | None:
 
 
 def _decode_plain(body: str, codec: str, nbsp: bool) -> str | None:
+    """Decode `body` (plus byte A0 for a lost non-breaking space) as UTF-8 seen
+    through `codec`, keeping what does not decode; None if the A0 byte is unused."""
     allowed = _encodable(codec)
+    handler = _keep_handler(codec)
     out: list[str] = []
     i = 0
     while i < len(body):
@@ -597,17 +603,19 @@ def _decode_plain(body: str, codec: str, nbsp: bool) -> str | None:
         if j > i:
             raw = body[i:j].encode(codec)
             if nbsp and j == len(body):
-                raw += b"\xa0"
-            out.append(raw.decode("utf-8", _keep_handler(codec)))
+                without = raw.decode("utf-8", handler)
+                with_a0 = (raw + b"\xa0").decode("utf-8", handler)
+                if with_a0 == without + bytes([0xA0]).decode(codec):
+                    return None  # the space was not part of a sequence
+                out.append(with_a0)
+            else:
+                out.append(raw.decode("utf-8", handler))
+        elif nbsp and j == len(body):
+            return None
         if j < len(body):
             out.append(body[j])
         i = j + 1
-    result = "".join(out)
-    if nbsp:
-        a0 = bytes([0xA0]).decode(codec)
-        if result.endswith(a0) and not body.endswith(a0):
-            return None  # the space was not part of a sequence
-    return result
+    return "".join(out)
 
 
 def _decode_with_case_variants(body: str, codec: str, nbsp: bool) -> str | None:

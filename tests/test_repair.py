@@ -1,0 +1,132 @@
+"""The repair stage: tables of damage it undoes, clean text it leaves alone, and
+damage it reports but leaves, each with the Change records it gives.
+
+The tables are data (fixtures/repair/*.json: input, expected, changes as
+[start, end, before, after, reason fragment], why); the expected values were
+worked out by hand from the damage, offsets counted in the input.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import ftfy
+import pytest
+
+import umlautfix
+from umlautfix.repair import Change, apply_changes, compose
+
+TABLES = Path(__file__).resolve().parent.parent / "fixtures" / "repair"
+
+
+def table(name: str) -> list[Any]:
+    rows = json.loads((TABLES / f"{name}.json").read_text("utf-8"))
+    return [pytest.param(row, id=row["why"][:60]) for row in rows]
+
+
+@pytest.mark.parametrize("row", table("positive"))
+def test_damage_is_repaired(row: dict[str, Any]) -> None:
+    result = umlautfix.repair(row["input"])
+    assert result.text == row["expected"]
+    assert umlautfix.fix_text(row["input"]) == row["expected"]
+    got = [(c.start, c.end, c.before, c.after) for c in result.changes]
+    assert got == [tuple(c[:4]) for c in row["changes"]]
+    for change, (*_, reason) in zip(result.changes, row["changes"], strict=True):
+        assert reason in change.reason
+        assert row["input"][change.start : change.end] == change.before
+    assert apply_changes(row["input"], result.changes) == result.text
+    assert result.unresolved == []
+
+
+@pytest.mark.parametrize("row", table("positive"))
+def test_repair_is_idempotent(row: dict[str, Any]) -> None:
+    once = umlautfix.fix_text(row["input"])
+    again = umlautfix.repair(once)
+    assert again.text == once
+    assert again.changes == []
+
+
+@pytest.mark.parametrize("row", table("negative"))
+def test_clean_text_is_left_alone(row: dict[str, Any]) -> None:
+    result = umlautfix.repair(row["input"])
+    assert result.text == row["input"]
+    assert result.changes == []
+    assert result.unresolved == []
+
+
+@pytest.mark.parametrize("row", table("unresolved"))
+def test_ambiguous_damage_is_reported_not_guessed(row: dict[str, Any]) -> None:
+    result = umlautfix.repair(row["input"])
+    assert result.text == row["expected"]
+    start, end = row["span"]
+    reported = [u for u in result.unresolved if (u.start, u.end) == (start, end)]
+    assert len(reported) == 1
+    assert reported[0].before == reported[0].after == row["input"][start:end]
+    assert row["reason"] in reported[0].reason
+    assert all(c.end <= start or c.start >= end for c in result.changes)
+
+
+# --- ftfy's fix_text defaults that umlautfix keeps off ----------------------------------
+# Each input is one ftfy.fix_text changes (checked first, so the input really
+# exercises the step) and umlautfix must leave as it is.
+KEPT_OFF = [
+    ("uncurl_quotes", "Er sagte “Hallo” und ‘tschüss’."),
+    ("fix_line_breaks", "Erste Zeile\r\nzweite Zeile\r\n"),
+    ("fix_latin_ligatures", "Sie ﬁnden die Auﬂage im Regal."),
+    ("normalization (NFC)", "Gru\u0308ße aus Mu\u0308nchen"),
+    ("fix_character_width", "Ｇｒöße ＸＬ"),
+    ("unescape_html", "Fish &amp; Chips f&uuml;r 5 &euro;"),
+]
+
+
+@pytest.mark.parametrize(("step", "text"), KEPT_OFF, ids=[step for step, _ in KEPT_OFF])
+def test_ftfy_defaults_we_keep_off_are_off(step: str, text: str) -> None:
+    assert ftfy.fix_text(text) != text, f"the input does not exercise ftfy's {step}"
+    assert umlautfix.fix_text(text) == text
+
+
+def test_nfd_stays_nfd() -> None:
+    text = unicodedata.normalize("NFD", "Grüße aus München, Ärger über Öl")
+    assert umlautfix.fix_text(text) == text
+
+
+# --- switches --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "switch", "expected"),
+    [
+        ("f&Atilde;&frac14;r", "entities", "f&Atilde;&frac14;r"),
+        ("fÃ¼r", "mojibake", "fÃ¼r"),
+        ("Das ist ein H÷rspiel.", "mixups", "Das ist ein H÷rspiel."),
+        ("Gr??e", "lost", "Gr??e"),
+        ("\u0084Hallo\u0093", "use_ftfy", "\u0084Hallo\u0093"),
+    ],
+)
+def test_each_step_can_be_switched_off(text: str, switch: str, expected: str) -> None:
+    assert umlautfix.repair(text, **{switch: False}).text == expected
+    assert umlautfix.repair(text).text != text
+
+
+# --- composing the changes of two steps -------------------------------------------------
+
+
+def test_compose_maps_second_step_back_to_the_input() -> None:
+    text = "AB&x;CD"
+    first = [Change(2, 5, "&x;", "Ã¤", "entity")]  # text becomes "ABÃ¤CD"
+    second = [Change(2, 4, "Ã¤", "ä", "mojibake"), Change(5, 6, "D", "E", "other")]
+    combined = compose(text, first, second)
+    assert combined == [Change(2, 5, "&x;", "ä", "entity; mojibake"), Change(6, 7, "D", "E", "other")]
+    assert apply_changes(text, combined) == "ABäCE"
+
+
+def test_unresolved_offsets_point_into_the_input() -> None:
+    # the entity before the ambiguous word shifts the repaired text by 14 characters
+    text = "f&Atilde;&frac14;r die F?hre"
+    result = umlautfix.repair(text)
+    assert result.text == "für die F?hre"
+    (report,) = result.unresolved
+    assert text[report.start : report.end] == "F?hre"
