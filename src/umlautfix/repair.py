@@ -114,6 +114,8 @@ _SUSPECT = re.compile(
     r"|[A-Za-z][\u00a1-\u00bf\u00d7\u00f7\u2010-\u2027\u2030-\u205e][A-Za-z]"  # "Gr”áe", "f³r": a symbol inside a word
     r"|(?:^|\s)[\u00a1-\u00a6\u00a8-\u00aa\u00ac-\u00af\u00b1-\u00b6\u00b8-\u00ba\u00bc-\u00bf"
     r"\u2020\u2021\u2030\u2039\u203a][a-z]"  # "¸bertrieben", "‰lteren": a symbol German words do not start with
+    r"|[A-Za-z][\u00a1\u00a2\u00a4-\u00aa\u00ac-\u00af\u00b1\u00b5\u00b6\u00b8-\u00ba\u00bc-\u00bf]"
+    # "muº", "mu§": a symbol glued to the end of a word
     r"|[A-Za-z][À-ÖØ-Þà-ãå-õø-ûý-ÿ][a-z]"  # "GÜttingen", "Hètte": a letter German words do not have there
     r"|(?:^|\s)[À-ÃÅ-ÕØ-ÛÝÞà-ãå-õø-ûý-ÿ][a-z]"  # "Åbertrieben", "èlteren": German words do not start so
     r"|[^\x00-\x7f\u00a0-\u00ff\u2000-\u206f\u20ac\u2122\U0001f000-\U0001faff\u2600-\u27bf]"
@@ -897,11 +899,27 @@ def _mixup_confirmed_by_lexicon(text: str, runs: list[re.Match[str]], chars: set
 
 
 def _becomes_a_word(text: str, span: tuple[int, int], changes: list[Change]) -> bool:
+    """The word at `span` becomes one the lexicon knows (or a compound whose part
+    holding the changes it knows: "Schön|heitsglaube"), and was none before."""
     start, end = span
     inside = [_shifted(c, -start) for c in changes if start <= c.start < end]
-    word, fixed = text[start:end], apply_changes(text[start:end], inside)
-    word, fixed = word.strip(_WORD_PUNCTUATION), fixed.strip(_WORD_PUNCTUATION)
-    return len(fixed) >= 3 and fixed.isalpha() and lexicon.is_word(fixed) and not lexicon.is_word(word)
+    raw, fixed = text[start:end], apply_changes(text[start:end], inside)
+    word, fixed = raw.strip(_WORD_PUNCTUATION), fixed.strip(_WORD_PUNCTUATION)
+    if len(fixed) < 3 or not fixed.isalpha() or lexicon.is_word(word):
+        return False
+    if lexicon.is_word(fixed):
+        return True
+    if len(word) != len(fixed):
+        return False
+    changed = [i for i, (a, b) in enumerate(zip(word, fixed, strict=True)) if a != b]
+    if not changed:
+        return False
+    first, last = changed[0], changed[-1]
+    for k in range(COMPOUND_PART_MIN, len(fixed) - COMPOUND_PART_MIN + 1):
+        part = fixed[:k] if last < k else fixed[k:] if first >= k else ""
+        if part and lexicon.is_word(part):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -972,6 +990,8 @@ def _mixup_is_evident(text: str, changes: list[Change], swaps: list[_Swap], befo
         if s.after in GERMAN_LETTERS and (s.left.isalpha() or s.right.isalpha()):
             symbol = not s.before.isalpha()
             return (symbol and drop >= MIXUP_MIN_DROP) or _makes_a_word(text, changes[0])
+        if s.after in WORD_DASHES and not s.left.strip() and not s.right.strip():
+            return True  # "Ð Publikum": a letter standing alone where a dash stands
         return _symbol_to_symbol(s) and drop >= MIXUP_MIN_DROP
     german = any(s.after in GERMAN_LETTERS for s in swaps)
     quotes = (
