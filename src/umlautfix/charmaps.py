@@ -115,6 +115,15 @@ def _strong_lead_chars() -> str:
 STRONG_LEAD_CHARS = _strong_lead_chars()
 
 
+def lead_characters(byte: int) -> str:
+    """The characters `byte` decodes to in every mojibake code page, with their case partners."""
+    chars: set[str] = set()
+    for codec in MOJIBAKE_CODECS:
+        ch = bytes([byte]).decode(codec)
+        chars.update(c for c in (ch, ch.lower(), ch.upper()) if len(c) == 1)
+    return "".join(sorted(chars))
+
+
 @lru_cache(maxsize=32)
 def case_variant_bytes(codec: str) -> dict[str, tuple[int, ...]]:
     """For each character of the codec's upper half, the bytes of it and its case partners.

@@ -52,6 +52,7 @@ from .charmaps import (
     STRONG_LEAD_CHARS,
     case_variant_bytes,
     family,
+    lead_characters,
     upper_half,
 )
 from .profile import char_cost, cost, german_profile
@@ -101,20 +102,27 @@ _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 _MOJIBAKE_PAIR = re.compile(f"[{re.escape(LEAD_CHARS)}][{re.escape(CONTINUATION_CHARS)}]")
 # "â€", "Ã¤": a lead character of German mojibake before a continuation character.
 _STRONG_PAIR = re.compile(f"[{re.escape(STRONG_LEAD_CHARS)}][{re.escape(CONTINUATION_CHARS)}]")
+# Runs worth reading: a strong pair, or byte C4's character (Turkish ı ş ğ, Polish ą ć ę: "Ä±") before a continuation.
+_GATE_PAIR = re.compile(f"[{re.escape(STRONG_LEAD_CHARS + lead_characters(0xC4))}][{re.escape(CONTINUATION_CHARS)}]")
+# A lost non-breaking space (byte A0 after C2, C3 or C5) where A0 reads as a no-break space.
+NBSP_LEADS = "ÂÃĂÅ"
 _ENTITY = r"&(?:[A-Za-z][A-Za-z0-9]{1,7}|#[0-9]{2,7}|#[xX][0-9a-fA-F]{2,6});"
 _ENTITY_RUN = re.compile(f"(?:{_ENTITY})+")
-_LOST_WORD = re.compile(r"(?:[^\W\d_]|[?\ufffd])*[?\ufffd](?:[^\W\d_]|[?\ufffd])*")
+_LOST_MARK = re.compile(r"[?\ufffd]")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:»«„“\"]\s*|[\n;\t|])\s*$")
-# Cheap first look: text without any of these has nothing to repair. Clean German rarely has any.
+_CP1252 = upper_half("sloppy-windows-1252")  # the characters of bytes 80-FF
+# Cheap first look: text without any of these has nothing to repair. Clean German
+# rarely has any (its ß, „“ and € before a space, "Mo–Fr" are no reason to look).
 _SUSPECT = re.compile(
-    f"[{re.escape(LEAD_CHARS)}][{re.escape(CONTINUATION_CHARS)} ]"  # a mojibake pair, or a lead before a lost NBSP
+    f"[{re.escape(STRONG_LEAD_CHARS)}][{re.escape(CONTINUATION_CHARS)}]|[ÂÃ] "  # "Ã¤", "â€", "├ñ"; "Â " for NBSP
+    f"|[{re.escape(_CP1252[0x42:0x75])}][{re.escape(_CP1252[:0x40])}]"  # any UTF-8 pair read as cp1252 ("Tiáº¿ng")
     r"|[\x80-\x9f\ufffd\u00a4]"  # C1 controls, replacement characters, "¤" for "€"
     r"|[A-Za-z]\?+[A-Za-z]|(?:^|\s)\?[a-z]"  # "Gr??e", "?bel"
     f"|{_ENTITY}"
-    r"|[A-Za-z][\u00a1-\u00bf\u00d7\u00f7\u2010-\u2027\u2030-\u205e][A-Za-z]"  # "Gr”áe", "f³r": a symbol inside a word
+    r"|[A-Za-z][\u00a1-\u00bf\u00d7\u00f7\u2016-\u2027\u2030-\u205e][A-Za-zÀ-ÖØ-öø-ÿ]"  # "Gr”áe", "f³r"
     r"|(?:^|\s)[\u00a1-\u00a6\u00a8-\u00aa\u00ac-\u00af\u00b1-\u00b6\u00b8-\u00ba\u00bc-\u00bf"
     r"\u2020\u2021\u2030\u2039\u203a][a-z]"  # "¸bertrieben", "‰lteren": a symbol German words do not start with
-    r"|[A-Za-z][\u00a1\u00a2\u00a4-\u00aa\u00ac-\u00af\u00b1\u00b5\u00b6\u00b8-\u00ba\u00bc-\u00bf]"
+    r"|[A-Za-z][\u00a1\u00a2\u00a4-\u00aa\u00ac-\u00af\u00b1\u00b5-\u00ba\u00bc-\u00bf]"
     # "muº", "mu§": a symbol glued to the end of a word
     r"|[A-Za-z][À-ÖØ-Þà-ãå-õø-ûý-ÿ][a-z]"  # "GÜttingen", "Hètte": a letter German words do not have there
     r"|(?:^|\s)[À-ÃÅ-ÕØ-ÛÝÞà-ãå-õø-ûý-ÿ][a-z]"  # "Åbertrieben", "èlteren": German words do not start so
@@ -356,8 +364,8 @@ def _read_run(text: str, start: int, end: int) -> tuple[int, int, float, dict[st
     """Readings of text[start:end] per code page (and its cost as it is), also trying
     it with the space after it as a lost non-breaking space."""
     run = text[start:end]
-    nbsp_possible = end < len(text) and text[end] == " " and run[-1] in LEAD_CHARS
-    if not _MOJIBAKE_PAIR.search(run) and not _has_c1(run) and not nbsp_possible:
+    nbsp_possible = end < len(text) and text[end] == " " and run[-1] in NBSP_LEADS
+    if not _GATE_PAIR.search(run) and not _has_c1(run) and not nbsp_possible:
         return None
     case = _case_context(text, start, end)
     left = text[start - 1 : start] if start else ""
@@ -418,17 +426,21 @@ def _line_around(text: str, start: int, end: int) -> str:
     return text[line_start : line_end if line_end != -1 else end + 200]
 
 
+_CASELESS = str.maketrans("", "", "ªºß")  # letters with no other case (ß's capital is two letters)
+_CASED_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u04ff]")
+
+
 def _case_of(chunk: str, minimum: int) -> str:
     """'u' or 'l' when `chunk` has at least `minimum` letters with two cases, all of
     one case ("ª" and "ß" have no other case and do not count)."""
-    cased = [ch for ch in chunk if ch.upper() != ch.lower() and len(ch.upper()) == 1]
-    if len(cased) < minimum:
+    chunk = chunk.translate(_CASELESS)
+    if chunk.islower():
+        case = "l"
+    elif chunk.isupper():
+        case = "u"
+    else:
         return ""
-    if all(ch == ch.lower() for ch in cased):
-        return "l"
-    if all(ch == ch.upper() for ch in cased):
-        return "u"
-    return ""
+    return case if len(_CASED_LETTER.findall(chunk, 0, 4 * minimum + 400)) >= minimum else ""
 
 
 @lru_cache(maxsize=8192)
@@ -904,6 +916,9 @@ def _becomes_a_word(text: str, span: tuple[int, int], changes: list[Change]) -> 
     start, end = span
     inside = [_shifted(c, -start) for c in changes if start <= c.start < end]
     raw, fixed = text[start:end], apply_changes(text[start:end], inside)
+    if len(raw) == len(fixed) and ("'" in raw or "’" in raw):  # "kînnen's": the part before the apostrophe
+        cut = min(i for i in (raw.find("'"), raw.find("’")) if i >= 0)
+        raw, fixed = raw[:cut], fixed[:cut]
     word, fixed = raw.strip(_WORD_PUNCTUATION), fixed.strip(_WORD_PUNCTUATION)
     if len(fixed) < 3 or not fixed.isalpha() or lexicon.is_word(word):
         return False
@@ -989,7 +1004,9 @@ def _mixup_is_evident(text: str, changes: list[Change], swaps: list[_Swap], befo
         s = swaps[0]
         if s.after in GERMAN_LETTERS and (s.left.isalpha() or s.right.isalpha()):
             symbol = not s.before.isalpha()
-            return (symbol and drop >= MIXUP_MIN_DROP) or _makes_a_word(text, changes[0])
+            # "verÑchtlicher": a capital after a small letter, which German never writes
+            case_break = s.before.isupper() and s.left.islower() and s.after.islower()
+            return ((symbol or case_break) and drop >= MIXUP_MIN_DROP) or _makes_a_word(text, changes[0])
         if s.after in WORD_DASHES and not s.left.strip() and not s.right.strip():
             return True  # "Ð Publikum": a letter standing alone where a dash stands
         return _symbol_to_symbol(s) and drop >= MIXUP_MIN_DROP
@@ -1082,16 +1099,16 @@ def fix_lost_characters(text: str) -> tuple[list[Change], list[Change]]:
     ambiguous word is reported, and only the characters all its likely readings
     agree on are restored ("Gr??e" -> "Gr?ße": Größe or Grüße).
     """
-    found = [(m, _lost_slots(m.group())) for m in _LOST_WORD.finditer(text)]
-    damaged = any(kind == "inside" for m, (kind, _, _) in found)
+    found = [(span, _lost_slots(text[span[0] : span[1]])) for span in _lost_words(text)]
+    damaged = any(kind == "inside" for _, (kind, _, _) in found)
     restored: list[Change] = []
     left: list[Change] = []
-    for m, (kind, core_start, core_end) in found:
-        if kind == "none" or (kind == "trailing" and not (damaged and _question_mark_is_lost(text, m.end()))):
+    for (word_start, word_end), (kind, core_start, core_end) in found:
+        if kind == "none" or (kind == "trailing" and not (damaged and _question_mark_is_lost(text, word_end))):
             continue
         if kind == "short" and not damaged:  # "?l" is "Öl" only where other words lost characters too
             continue
-        start, end = m.start() + core_start, m.start() + core_end
+        start, end = word_start + core_start, word_start + core_end
         core = text[start:end]
         outcome = _restore_word(text, start, core)
         if outcome is None:
@@ -1104,6 +1121,25 @@ def fix_lost_characters(text: str) -> tuple[list[Change], list[Change]]:
         if report:
             left.append(Change(start, end, core, core, report))
     return restored, left
+
+
+def _lost_words(text: str) -> list[tuple[int, int]]:
+    """Start and end of each run of letters, "?" and U+FFFD that holds a "?" or
+    U+FFFD (a scan from each such character outward: cheap on long text with few)."""
+    words: list[tuple[int, int]] = []
+    pos = 0
+    for m in _LOST_MARK.finditer(text):
+        if m.start() < pos:
+            continue
+        start = m.start()
+        while start > 0 and (text[start - 1] in "?\ufffd" or text[start - 1].isalpha()):
+            start -= 1
+        end = m.end()
+        while end < len(text) and (text[end] in "?\ufffd" or text[end].isalpha()):
+            end += 1
+        words.append((start, end))
+        pos = end
+    return words
 
 
 def _lost_slots(word: str) -> tuple[str, int, int]:
