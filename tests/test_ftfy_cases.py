@@ -2,7 +2,8 @@
 
 The cases are another project's file (ftfy, MIT licence), so they are not in
 this repository: the test downloads ftfy's sdist from PyPI with pip into the
-pytest cache (`.pytest_cache/d/ftfy-6.3.1`, once) and reads
+pytest cache (`.pytest_cache/d/ftfy-6.3.1`, once; a temporary directory when the
+cache plugin is off) and reads
 `tests/test_cases.json` from it.
 
 What is compared, per case (fields as ftfy's `tests/test_examples_in_json.py`
@@ -27,6 +28,7 @@ import json
 import subprocess
 import sys
 import tarfile
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +75,16 @@ def download_cases(cache: Path) -> list[dict[str, Any]]:
     return json.loads(cases_file.read_text("utf-8"))
 
 
+def cache_dir(config: pytest.Config) -> Path:
+    """The pytest cache, or a temporary directory when the cache plugin is off."""
+    cache = getattr(config, "cache", None)
+    if cache is not None:
+        return Path(cache.mkdir(f"ftfy-{FTFY_VERSION}"))
+    path = Path(tempfile.gettempdir()) / f"umlautfix-ftfy-{FTFY_VERSION}"
+    path.mkdir(exist_ok=True)
+    return path
+
+
 def expected_of(case: dict[str, Any]) -> str:
     return case.get("fixed-encoding", case["fixed"])
 
@@ -89,7 +101,7 @@ def ftfy_passes(original: str, case: dict[str, Any]) -> str | None:
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "claimed" not in metafunc.fixturenames:
         return
-    cases = download_cases(metafunc.config.cache.mkdir(f"ftfy-{FTFY_VERSION}"))
+    cases = download_cases(cache_dir(metafunc.config))
     params = []
     for case in cases:
         variants = [("as given", case["original"])]
@@ -107,7 +119,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 def test_ftfy_cases_are_all_there(request: pytest.FixtureRequest) -> None:
     """The download is the real file: 161 cases, and ftfy passes most of them."""
-    cases = download_cases(request.config.cache.mkdir(f"ftfy-{FTFY_VERSION}"))
+    cases = download_cases(cache_dir(request.config))
     assert len(cases) == 161
     assert sum(ftfy_passes(c["original"], c) is not None for c in cases) >= 140
 
