@@ -24,8 +24,9 @@ What is checked, each call under a CPU-time bound (--bound, default 2 s; inputs 
 at most a few hundred characters, so a legitimate call takes milliseconds):
 - text: repair/fix_text/validate raise nothing; replaying `Repair.changes` on the
   input gives the output, each change's `before` is the input at its offsets, the
-  changes are sorted and do not overlap; fix_text is idempotent; each finding's
-  text is the input at its offsets;
+  changes are sorted and do not overlap, none deletes an ASCII letter or digit
+  (outside HTML entities); fix_text is idempotent; each finding's text is the
+  input at its offsets;
 - bytes: detect/decode/fix_bytes raise nothing but BinaryInputError; decode
   drops no byte (ASCII bytes survive in order, every run of high bytes becomes
   at least one character); fix_file (streaming) raises nothing but
@@ -63,6 +64,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import ftfy.bad_codecs  # noqa: F401  (registers the sloppy-windows-125x codecs)
@@ -413,6 +415,18 @@ def check_changes(tally: Tally, item: Input, text: str, result: umlautfix.Repair
     expect(tally, "before == input[start:end]", item, spans_ok, "a change's before is not the input")
     ordered = all(a.end <= b.start for a, b in zip(result.changes, result.changes[1:], strict=False))
     expect(tally, "changes sorted, no overlap", item, ordered, "changes overlap or are unsorted")
+    kept = all(_ascii_alnum_kept(c.before, c.after) for c in result.changes)
+    expect(tally, "no ASCII letter/digit deleted", item, kept, "a change deleted ASCII letters or digits")
+
+
+def _ascii_alnum_kept(before: str, after: str) -> bool:
+    """Mojibake is non-ASCII and lost characters are '?': a repair deletes no ASCII letter
+    or digit (case aside), except inside an HTML entity."""
+    if "&" in before:
+        return True
+    gone = Counter(c.lower() for c in before if c.isascii() and c.isalnum())
+    gone.subtract(c.lower() for c in after if c.isascii() and c.isalnum())
+    return all(n <= 0 for n in gone.values())
 
 
 def check_bytes(tally: Tally, item: Input, bound: float) -> None:
@@ -438,13 +452,26 @@ def check_bytes(tally: Tally, item: Input, bound: float) -> None:
     call(tally, "fix_file raises nothing", item, bound, lambda: umlautfix.fix_file(io.BytesIO(data), io.BytesIO()))
 
 
-_TRANSPARENT_PREFIXES = ("ascii", "utf-8", "cp", "iso8859", "mac-", "latin")
-_CJK = ("cp932", "cp936", "cp949", "cp950", "cp1361")
-
-
+@cache
 def _ascii_transparent(encoding: str) -> bool:
+    """ASCII bytes are ASCII characters and high bytes non-ASCII ones: UTF-8 and the
+    single-byte extensions of ASCII (not EBCDIC, not multi-byte Asian code pages)."""
     name = codecs.lookup(encoding).name
-    return name.startswith(_TRANSPARENT_PREFIXES) and name not in _CJK
+    if name in ("utf-8", "utf-8-sig", "ascii"):
+        return True
+    try:
+        if bytes(range(0x80)).decode(name) != "".join(map(chr, range(0x80))):
+            return False
+    except UnicodeDecodeError:
+        return False
+    for byte in range(0x80, 0x100):
+        try:
+            decoded = codecs.getincrementaldecoder(name)().decode(bytes([byte]))
+        except UnicodeDecodeError:
+            continue
+        if len(decoded) != 1 or decoded < "\x80":
+            return False
+    return True
 
 
 def _skeleton(units: bytes | list[int]) -> list[int]:

@@ -25,6 +25,7 @@ import io
 import re
 import signal
 import warnings
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -368,6 +369,24 @@ def test_fix_text_is_repair_text(text: str) -> None:
     assert umlautfix.fix_text(text) == umlautfix.repair(text).text
 
 
+def ascii_alnum_kept(change: Change) -> bool:
+    """No ASCII letter or digit of `before` is gone from `after` (case aside). Mojibake is
+    made of non-ASCII characters and lost characters are '?': a repair has no reason to
+    delete a letter or a digit, except inside an HTML entity ('&auml;')."""
+    if "&" in change.before:
+        return True
+    before = Counter(c.lower() for c in change.before if c.isascii() and c.isalnum())
+    after = Counter(c.lower() for c in change.after if c.isascii() and c.isalnum())
+    return not before - after
+
+
+@given(any_text)
+def test_repair_deletes_no_ascii_letters_or_digits(text: str) -> None:
+    """Nothing lost: a reported change that deletes words is still a loss."""
+    for change in umlautfix.repair(text).changes:
+        assert ascii_alnum_kept(change), f"letters or digits deleted: {change}"
+
+
 # --- no exception for any input ----------------------------------------------------------------
 
 
@@ -447,10 +466,10 @@ def test_fix_file_drops_no_bytes(data: bytes) -> None:
     if streamed is None:
         return
     recorder, _ = streamed
-    name = codecs.lookup(umlautfix.detect(data).encoding).name
-    if not _ASCII_TRANSPARENT.match(name):
+    encoding = umlautfix.detect(data).encoding
+    if not ascii_transparent(encoding):
         return
-    body = data.removeprefix(codecs.BOM_UTF8) if name == "utf-8-sig" else data
+    body = data.removeprefix(codecs.BOM_UTF8) if codecs.lookup(encoding).name == "utf-8-sig" else data
     read = "".join(segment.before for segment, _ in recorder.segments).removeprefix("\ufeff")
     assert _skeleton(list(body)) == _skeleton([ord(c) for c in read])
 
@@ -470,12 +489,28 @@ def test_fix_file_decodes_what_decode_decodes(data: bytes) -> None:
 
 # --- 3b. nothing lost in decoding ---------------------------------------------------------------
 
-# Codecs (by codecs.lookup name) where each ASCII byte is that character and high bytes
-# are never ASCII characters (not the CJK cp93x/cp949/cp950/cp1361): bytes and characters
-# line up run by run.
-_ASCII_TRANSPARENT = re.compile(
-    r"^(?!cp9[345]\d$|cp1361$)(ascii|utf[-_]?8(?:[-_]sig)?|cp\d{3,4}|latin[-_]?1|iso[-_]?8859[-_]\d+|mac[-_]\w+|windows[-_]\d+)$"
-)
+
+@cache
+def ascii_transparent(encoding: str) -> bool:
+    """Each ASCII byte is that character and each high byte is part of a non-ASCII
+    character: UTF-8, and single-byte code pages that extend ASCII (not EBCDIC, not
+    the multi-byte Asian code pages, where a second byte can be an ASCII one)."""
+    name = codecs.lookup(encoding).name
+    if name in ("utf-8", "utf-8-sig", "ascii"):
+        return True
+    try:
+        if bytes(range(0x80)).decode(name) != "".join(map(chr, range(0x80))):
+            return False
+    except UnicodeDecodeError:
+        return False
+    for byte in range(0x80, 0x100):
+        try:
+            decoded = codecs.getincrementaldecoder(name)().decode(bytes([byte]))
+        except UnicodeDecodeError:
+            continue
+        if len(decoded) != 1 or decoded < "\x80":  # a lead byte waiting for more, or ASCII
+            return False
+    return True
 
 
 def _skeleton(units: list[int]) -> list[int]:
@@ -505,9 +540,9 @@ def test_decode_drops_no_bytes(data: bytes) -> None:
     genuine = data.decode("utf-8" if detection.mixed else detection.encoding, "ignore").count("\ufffd")
     if text.count("\ufffd") > genuine:
         assert any(issubclass(w.category, UndecodableBytesWarning) for w in caught), "U+FFFD without a warning"
+    if not ascii_transparent(detection.encoding):
+        return  # UTF-16/32, EBCDIC, multi-byte Asian code pages: bytes and characters do not line up
     name = codecs.lookup(detection.encoding).name
-    if not _ASCII_TRANSPARENT.match(name):
-        return  # UTF-16/32 and multi-byte CJK code pages: bytes and characters do not line up
     body = data.removeprefix(codecs.BOM_UTF8) if name == "utf-8-sig" else data
     assert _skeleton(list(body)) == _skeleton([ord(c) for c in text])
 
@@ -556,6 +591,14 @@ REGRESSIONS_CLEAN = [
     ("Żółte", "pl fixture: became 'żӳte' (the same, and Ż lower-cased)"),
     ("så håb", "da fixture: became 'sÜ hÜb' (mix-up 'saved as mac-roman, opened as cp850')"),
     ("«€¨", "found by idempotence: became '«۬' (read as UTF-8 in mac-roman)"),
+    ("áň", "cs, minimal (full profile): became 'ß‗' (mix-up 'saved as cp850, opened as cp1250')"),
+    ("catalán catalán", "es: became 'catalßn catalßn' (mix-up 'saved as cp850, opened as cp1252')"),
+    ("Mér", "is: became 'MÄr' (mix-up 'saved as cp850, opened as mac-roman')"),
+    ("imzaladı Ü", "tr: became 'imzalad’ ö' (mix-up 'saved as mac-roman, opened as cp850')"),
+    ("źź", "pl, minimal: became 'üü' (mix-up 'saved as mac-roman, opened as cp1250')"),
+    ("èa Aè", "nl, minimal: became 'äa Aä' (mix-up 'saved as mac-roman, opened as cp850')"),
+    ("Aåå", "sv, minimal: became 'AÜÜ' (mix-up 'saved as mac-roman, opened as cp850')"),
+    ("ÛŸ", "fr, minimal: became '€ü' (mix-up 'saved as mac-roman, opened as cp1252')"),
 ]
 
 
@@ -564,6 +607,39 @@ def test_regression_clean_text(text: str, why: str) -> None:
     result = umlautfix.repair(text)
     assert result.text == text, why
     assert result.changes == [], why
+
+
+# German mojibake that did not come back (full profile): (original, code page, why).
+REGRESSIONS_MOJIBAKE = [
+    (
+        "Abfallgebühr“ A – A „",
+        "sloppy-windows-1252",
+        "became 'Abfallgebühr“ A „': an ftfy change deleted 'â€œ A â€' (' A –' lost)",
+    ),
+    ("Mobilität€", "iso-8859-15", "became 'Mobilitä': an ftfy change deleted 'tâ\\x82¬' ('t€' lost)"),
+    (
+        "Abfallgebühr – 0,00“ 0,00",
+        "sloppy-windows-1250",
+        "became 'Abfallgebühr – 0,00': an ftfy change deleted 'â€ś 0,00' ('“ 0,00' lost)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("original", "codec", "why"), REGRESSIONS_MOJIBAKE)
+def test_regression_mojibake(original: str, codec: str, why: str) -> None:
+    assert umlautfix.fix_text(mojibake(original, codec)) == original, why
+
+
+# Upper-cased cp1252 mojibake that did not come back: (original, why).
+REGRESSIONS_UPPER = [
+    ("ließ“ A“ A", "'LIEÃŸÂ€Œ AÂ€Œ A' became 'LIEß“ A': ' A“' lost"),
+]
+
+
+@pytest.mark.parametrize(("original", "why"), REGRESSIONS_UPPER)
+def test_regression_upper_cased_mojibake(original: str, why: str) -> None:
+    expected = "".join(c if c == "ß" else c.upper() for c in original)
+    assert umlautfix.fix_text(mojibake(original, "sloppy-windows-1252").upper()) == expected, why
 
 
 # Inputs on which fix_text was not idempotent: (input, why).
