@@ -617,6 +617,7 @@ REGRESSIONS_MOJIBAKE = [
         "became 'Abfallgebühr“ A „': an ftfy change deleted 'â€œ A â€' (' A –' lost)",
     ),
     ("Mobilität€", "iso-8859-15", "became 'Mobilitä': an ftfy change deleted 'tâ\\x82¬' ('t€' lost)"),
+    ("großzügig", "mac_roman", "became 'großgig': an ftfy change deleted 'z√º' (found by fuzz.py)"),
     (
         "Abfallgebühr – 0,00“ 0,00",
         "sloppy-windows-1250",
@@ -662,6 +663,11 @@ REGRESSIONS_STREAM = [
     ("一".encode(), "a CJK character as the last character: endless loop"),
     (b"\xc2\xa5\xc5\xa5", "found by fuzz.py through the CLI ('¥ť'): python -m umlautfix -i never returned"),
     (b"\xaf\xe2{\xc9\xb7\xf2", "found by fuzz.py (random bytes, detected as cp866): endless loop"),
+    (b"\xc3", "found by fuzz.py: a lone lead byte (a UTF-8 sequence cut off): endless loop"),
+    (
+        "Update zum Kater: Er hatte einen entzÃ¼ndeten Zahn und ist jetzt operiert word".encode(),
+        "found by fuzz.py through the CLI: a real mojibake line without a final newline; -i never returned",
+    ),
 ]
 
 
