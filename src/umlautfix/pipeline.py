@@ -456,8 +456,8 @@ class _Repairer:
             return
         cursor = _Cursor(block.line, block.column)
         pos = 0
-        while (match := SUSPECT.search(text, max(pos - 1, 0))) is not None:
-            last = match.end() - 1  # a match may start at the '\n' before its line
+        while pos < len(text) and (match := SUSPECT.search(text, max(pos - 1, 0))) is not None:
+            last = max(match.end() - 1, pos)  # a match may start at the '\n' before its line
             start = max(text.rfind("\n", 0, last) + 1, pos)
             end = text.find("\n", last) + 1 or len(text)
             if start > pos:
