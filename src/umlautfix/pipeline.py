@@ -39,6 +39,7 @@ import re
 import shutil
 import stat
 import tempfile
+import warnings
 from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -48,7 +49,15 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from . import repair as repair_stage
-from .detect import SAMPLE_BYTES, Detection, IncrementalDetector, check_binary, decode, decode_mixed
+from .detect import (
+    SAMPLE_BYTES,
+    Detection,
+    IncrementalDetector,
+    UndecodableBytesWarning,
+    check_binary,
+    decode,
+    decode_mixed,
+)
 from .repair import Change, repair
 from .validate import Finding, Validation, validate
 
@@ -381,10 +390,13 @@ class _ByteLineDecoder:
 
 class _TextLineDecoder:
     """Other codecs (UTF-16, UTF-32, multi-byte Asian ones): an incremental decoder joins
-    characters split between reads; the text is then cut at line ends. Always strict."""
+    characters split between reads; the text is then cut at line ends. Strict when the
+    caller named the encoding; a detected one turns undecodable bytes into U+FFFD with
+    an UndecodableBytesWarning, as `decode` does."""
 
-    def __init__(self, codec: str, head: bytes, *, max_line_chars: int) -> None:
+    def __init__(self, codec: str, head: bytes, *, max_line_chars: int, strict: bool = True) -> None:
         self.codec = codec
+        self.strict = strict
         self.max_line_chars = max_line_chars
         self.cursor = _Cursor()
         self._decoder = codecs.getincrementaldecoder(codec)("strict")
@@ -398,7 +410,14 @@ class _TextLineDecoder:
         try:
             return self._decoder.decode(data, final)
         except UnicodeDecodeError as err:
-            raise UndecodableError(self.codec, data, err.start, err.end, err.reason, self.cursor.line) from None
+            if self.strict:
+                raise UndecodableError(self.codec, data, err.start, err.end, err.reason, self.cursor.line) from None
+            warnings.warn(
+                UndecodableBytesWarning(f"bytes not decodable as {self.codec} near line {self.cursor.line}: U+FFFD"),
+                stacklevel=2,
+            )
+            self._decoder = codecs.getincrementaldecoder(self.codec)("replace")
+            return self._decoder.decode(data, final)
 
     def blocks(self, chunks: Iterable[bytes]) -> Iterator[_Block]:
         pending = self._first
@@ -435,7 +454,7 @@ def _decoder_for(detection: Detection, head: bytes, config: StreamConfig) -> _By
         return _ByteLineDecoder(
             codec, head, strict=strict, max_line_bytes=config.max_line_bytes, single_byte=detection.single_byte
         )
-    return _TextLineDecoder(codec, head, max_line_chars=config.max_line_bytes)
+    return _TextLineDecoder(codec, head, max_line_chars=config.max_line_bytes, strict=strict)
 
 
 # ---------------------------------------------------------------------------- repair and output
