@@ -242,6 +242,7 @@ class SegmentRecorder(Watcher):
         self.segments: list[tuple[Segment, list[LineChange]]] = []
         self._pending: list[LineChange] = []
         self._limit = 2 * input_size + 8
+        self.warned = False
 
     def change(self, located: LineChange) -> None:
         self._pending.append(located)
@@ -254,12 +255,15 @@ class SegmentRecorder(Watcher):
 
 
 def fix_file_bounded(data: bytes) -> tuple[SegmentRecorder, bytes]:
-    """fix_file on in-memory streams, recording its segments; fails with EndlessStream
-    or TooSlow (after STREAM_SECONDS of CPU) rather than hang."""
+    """fix_file on in-memory streams, recording its segments and whether it warned of
+    undecodable bytes (`recorder.warned`); fails with EndlessStream or TooSlow (after
+    STREAM_SECONDS of CPU) rather than hang."""
     out = io.BytesIO()
     recorder = SegmentRecorder(len(data))
-    with time_limit(STREAM_SECONDS):
+    with time_limit(STREAM_SECONDS), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         umlautfix.fix_file(io.BytesIO(data), out, watchers=[recorder])
+    recorder.warned = any(issubclass(w.category, UndecodableBytesWarning) for w in caught)
     return recorder, out.getvalue()
 
 
@@ -461,7 +465,8 @@ def test_fix_file_reports_every_change(data: bytes) -> None:
 
 @given(any_bytes)
 def test_fix_file_drops_no_bytes(data: bytes) -> None:
-    """What the streaming decoder reads lines up with the input bytes, as for `decode`."""
+    """What the streaming decoder reads lines up with the input bytes, as for `decode`,
+    and a U+FFFD it puts in for undecodable bytes comes with an UndecodableBytesWarning."""
     streamed = _stream(data)
     if streamed is None:
         return
@@ -472,6 +477,8 @@ def test_fix_file_drops_no_bytes(data: bytes) -> None:
     body = data.removeprefix(codecs.BOM_UTF8) if codecs.lookup(encoding).name == "utf-8-sig" else data
     read = "".join(segment.before for segment, _ in recorder.segments).removeprefix("\ufeff")
     assert _skeleton(list(body)) == _skeleton([ord(c) for c in read])
+    if read.count("\ufffd") > body.count("\ufffd".encode()):  # no single-byte code page holds U+FFFD
+        assert recorder.warned, "U+FFFD in the stream without an UndecodableBytesWarning"
 
 
 @given(any_bytes)
