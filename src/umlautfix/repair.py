@@ -30,7 +30,6 @@ Examples:
 from __future__ import annotations
 
 import codecs
-import difflib
 import html
 import math
 import re
@@ -77,10 +76,11 @@ MIXUP_MIN_DROP = 3.0  # nats: one "¤" -> "€" is enough, one "é" -> "Ú" is n
 # A lost character is restored when one reading is this many times more frequent than any other.
 LOST_DOMINANCE = 3.0
 COMPOUND_PART_MIN = 4  # letters of a compound's part that restores a lost character
+LOST_WORD_MAX = 40  # longer runs of letters and "?" are no word to restore
+WORD_SCAN = 64  # characters looked at each way for the word around a position
 MAX_LAYERS = 4
 # A run is read in the code page that explains the whole text best unless another reads it this much better.
 CODEC_CONSISTENCY_MARGIN = 5.0
-MAX_DIFF_CHARS = 20_000  # longer lines changed by ftfy are reported as one change
 # ftfy's encoding repair: only the steps that undo mojibake run in `fix_encoding`;
 # the others (quotes, line breaks, ligatures, width, NFC) are switched off here as well.
 FTFY_CONFIG = ftfy.TextFixerConfig(
@@ -98,6 +98,7 @@ FTFY_CONFIG = ftfy.TextFixerConfig(
 
 # Portuguese words that begin with "à": after "Ã " they continue the word (ftfy's rule).
 A_GRAVE_WORDS = ("s ", "quele", "quela", "quilo")
+_ANCHOR = re.compile(r"([A-Za-z0-9]+)")
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 _MOJIBAKE_PAIR = re.compile(f"[{re.escape(LEAD_CHARS)}][{re.escape(CONTINUATION_CHARS)}]")
 # "â€", "Ã¤": a lead character of German mojibake before a continuation character.
@@ -109,7 +110,7 @@ NBSP_LEADS = "ÂÃĂÅ"
 _ENTITY = r"&(?:[A-Za-z][A-Za-z0-9]{1,7}|#[0-9]{2,7}|#[xX][0-9a-fA-F]{2,6});"
 _ENTITY_RUN = re.compile(f"(?:{_ENTITY})+")
 _LOST_MARK = re.compile(r"[?\ufffd]")
-_SENTENCE_START = re.compile(r"(?:^|[.!?:»«„“\"]\s*|[\n;\t|])\s*$")
+_SENTENCE_END = frozenset('.!?:»«„“";|\n\t')  # what may stand before a sentence or field start
 _CP1252 = upper_half("sloppy-windows-1252")  # the characters of bytes 80-FF
 # Cheap first look: text without any of these has nothing to repair. Clean German
 # rarely has any (its ß, „“ and € before a space, "Mo–Fr" are no reason to look).
@@ -282,17 +283,24 @@ def _trimmed(start: int, before: str, after: str, reason: str) -> Change:
 
 
 def diff_changes(before: str, after: str, reason: str, offset: int = 0) -> list[Change]:
-    """The spans in which `after` differs from `before`, as changes."""
+    """The spans in which `after` differs from `before`, as changes.
+
+    Mojibake repairs keep the ASCII words and change what lies between them, so
+    the two texts are aligned on their ASCII words (linear, however long and
+    repetitive the line); where those differ, the differing middle is one change.
+    """
     if before == after:
         return []
-    if len(before) + len(after) > MAX_DIFF_CHARS:
+    old, new = _ANCHOR.split(before), _ANCHOR.split(after)
+    if old[1::2] != new[1::2]:
         return [_trimmed(offset, before, after, reason)]
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    return [
-        Change(offset + i1, offset + i2, before[i1:i2], after[j1:j2], reason)
-        for op, i1, i2, j1, j2 in matcher.get_opcodes()
-        if op != "equal"
-    ]
+    changes = []
+    pos = offset
+    for i, (a, b) in enumerate(zip(old, new, strict=True)):
+        if i % 2 == 0 and a != b:
+            changes.append(_trimmed(pos, a, b, reason))
+        pos += len(a)
+    return changes
 
 
 def _context_cost(text: str, start: int, end: int, middle: str) -> float:
@@ -1058,12 +1066,14 @@ def _bigram_logp_change(text: str, changes: list[Change]) -> float:
 
 
 def _word_span(text: str, pos: int) -> tuple[int, int]:
-    """Start and end of the whitespace-delimited word around text[pos]."""
+    """Start and end of the whitespace-delimited word around text[pos], looking at
+    most WORD_SCAN characters each way (a longer "word" is no word, and the scan
+    stays linear on a line without spaces)."""
     start = pos
-    while start > 0 and not text[start - 1].isspace():
+    while start > 0 and pos - start < WORD_SCAN and not text[start - 1].isspace():
         start -= 1
     end = pos
-    while end < len(text) and not text[end].isspace():
+    while end < len(text) and end - pos < WORD_SCAN and not text[end].isspace():
         end += 1
     return start, end
 
@@ -1099,11 +1109,16 @@ def fix_lost_characters(text: str) -> tuple[list[Change], list[Change]]:
     ambiguous word is reported, and only the characters all its likely readings
     agree on are restored ("Gr??e" -> "Gr?ße": Größe or Grüße).
     """
-    found = [(span, _lost_slots(text[span[0] : span[1]])) for span in _lost_words(text)]
+    found = [
+        (span, _lost_slots(text[span[0] : span[1]]) if span[1] - span[0] <= LOST_WORD_MAX else ("none", 0, 0))
+        for span in _lost_words(text)
+    ]
     damaged = any(kind == "inside" for _, (kind, _, _) in found)
     restored: list[Change] = []
     left: list[Change] = []
     for (word_start, word_end), (kind, core_start, core_end) in found:
+        if word_end - word_start > LOST_WORD_MAX:
+            continue
         if kind == "none" or (kind == "trailing" and not (damaged and _question_mark_is_lost(text, word_end))):
             continue
         if kind == "short" and not damaged:  # "?l" is "Öl" only where other words lost characters too
@@ -1209,7 +1224,9 @@ def _agreed_characters(part: str, likely: list[str]) -> str:
 def _starts_sentence(text: str, pos: int) -> bool:
     """At the start of the text, a sentence or a field (CSV, tab-separated)."""
     before = text[max(0, pos - 3) : pos].rstrip("?\ufffd")
-    return not before.strip() or bool(_SENTENCE_START.search(before))
+    stripped = before.rstrip()
+    gap = before[len(stripped) :]
+    return not stripped or stripped[-1] in _SENTENCE_END or "\n" in gap or "\t" in gap
 
 
 def _compound_parts(core: str) -> list[tuple[int, str, list[tuple[str, float]]]]:
