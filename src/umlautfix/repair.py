@@ -68,6 +68,8 @@ _WORD_PUNCTUATION = ".,;:!?»«„“”‚‘’\"'()"
 # A mix-up of code pages is decided on the whole text and must remove most of its cost.
 MIXUP_MIN_GAIN = 0.5
 MIXUP_WEAK_GAIN = 0.35  # enough when the letter bigrams of the touched words improve too, in a longer text
+GERMAN_WORDS_MIN = 2  # distinctive German words a text needs before a whole-text mix-up decision
+GERMAN_WORDS_SHARE = 0.15  # and their share of its words
 MIXUP_LEXICON_MAX_WORDS = 3  # a text short enough to need the lexicon for a mix-up
 MIXUP_MIN_QUOTES = 4  # changed characters needed when none of them is a German letter
 MIXUP_PLAUSIBLE_SHARE = 0.6  # of the changed characters, at least this share must read as German
@@ -99,6 +101,7 @@ FTFY_CONFIG = ftfy.TextFixerConfig(
 # Portuguese words that begin with "à": after "Ã " they continue the word (ftfy's rule).
 A_GRAVE_WORDS = ("s ", "quele", "quela", "quilo")
 _ANCHOR = re.compile(r"([A-Za-z0-9]+)")
+_LETTERS = re.compile(r"[^\W\d_]+")
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 _MOJIBAKE_PAIR = re.compile(f"[{re.escape(LEAD_CHARS)}][{re.escape(CONTINUATION_CHARS)}]")
 # "â€", "Ã¤": a lead character of German mojibake before a continuation character.
@@ -884,9 +887,40 @@ def fix_codepage_mixup(text: str) -> list[Change]:
         after_cost, opened, saved, afters = best
         changes = [_trimmed(m.start(), m.group(), a, "") for m, a in zip(runs, afters, strict=True) if a != m.group()]
         swaps = _changed_characters(text, changes)
-        if _mixup_reads_german(swaps) and _mixup_is_evident(text, changes, swaps, before, after_cost):
+        if (
+            _mixup_reads_german(swaps)
+            and _mixup_is_evident(text, changes, swaps, before, after_cost)
+            and (_mostly_broken(swaps) or _written_in_german(text) or _words_confirmed(text, changes))
+        ):
             return _mixup_changes(changes, opened, saved)
     return _mixup_confirmed_by_lexicon(text, runs, chars)
+
+
+def _mostly_broken(swaps: list[_Swap]) -> bool:
+    """Most changed characters are no letters (controls, symbols in words: "J\x81rgen
+    Weiá", "Gr”áe"): text no language writes, so no need to ask which language it is."""
+    return sum(not s.before.isalpha() for s in swaps) * 2 >= len(swaps)
+
+
+def _words_confirmed(text: str, changes: list[Change]) -> bool:
+    """Half the words the mix-up touches (two at least) become words the lexicon
+    knows: German names and addresses in a CSV row have few function words."""
+    spans = {_letters_around(text, c) for c in changes}
+    confirmed = sum(_becomes_a_word(text, span, changes) for span in spans)
+    return confirmed >= 2 and confirmed * 2 >= len(spans)
+
+
+def _written_in_german(text: str) -> bool:
+    """The words around the damage are German: among the text's words, enough of the
+    profile's distinctive German words ("und", "nicht", "ist"; not "de", "la").
+    A whole-text decision on text in another language ("Está más allá") is never
+    taken; a text too short to tell is left to the lexicon."""
+    words = _LETTERS.findall(text)
+    if not words:
+        return False
+    common = german_profile().common_words
+    hits = sum(lexicon.fold(word) in common for word in words)
+    return hits >= GERMAN_WORDS_MIN and hits >= GERMAN_WORDS_SHARE * len(words)
 
 
 def _mixup_changes(changes: list[Change], opened: str, saved: str) -> list[Change]:
@@ -908,7 +942,7 @@ def _mixup_confirmed_by_lexicon(text: str, runs: list[re.Match[str]], chars: set
             after = m.group().translate(table)
             if after != m.group():
                 changes.append(_trimmed(m.start(), m.group(), after, ""))
-        words = {_word_span(text, c.start) for c in changes}
+        words = {_letters_around(text, c) for c in changes}
         if not changes or len(words) > MIXUP_LEXICON_MAX_WORDS:
             continue
         if all(_becomes_a_word(text, span, changes) for span in words) and _mixup_reads_german(
@@ -916,6 +950,23 @@ def _mixup_confirmed_by_lexicon(text: str, runs: list[re.Match[str]], chars: set
         ):
             return _mixup_changes(changes, opened, saved)
     return []
+
+
+def _letters_around(text: str, change: Change) -> tuple[int, int]:
+    """The run of letters a change sits in ("Hauptstra|§|e" in "4711;Hauptstra§e 3"),
+    at most WORD_SCAN characters each way."""
+    start = change.start
+    while start > 0 and change.start - start < WORD_SCAN and text[start - 1].isalpha():
+        start -= 1
+    end = change.end
+    while end < len(text) and end - change.end < WORD_SCAN and text[end].isalpha():
+        end += 1
+    return start, end
+
+
+def _natural_case(word: str) -> bool:
+    """Small, capitalised or all capitals: how words are written ("MÄr" is not)."""
+    return word.islower() or word.isupper() or (word[0].isupper() and word[1:].islower())
 
 
 def _becomes_a_word(text: str, span: tuple[int, int], changes: list[Change]) -> bool:
@@ -928,7 +979,7 @@ def _becomes_a_word(text: str, span: tuple[int, int], changes: list[Change]) -> 
         cut = min(i for i in (raw.find("'"), raw.find("’")) if i >= 0)
         raw, fixed = raw[:cut], fixed[:cut]
     word, fixed = raw.strip(_WORD_PUNCTUATION), fixed.strip(_WORD_PUNCTUATION)
-    if len(fixed) < 3 or not fixed.isalpha() or lexicon.is_word(word):
+    if len(fixed) < 3 or not fixed.isalpha() or lexicon.is_word(word) or not _natural_case(fixed):
         return False
     if lexicon.is_word(fixed):
         return True
@@ -1050,7 +1101,7 @@ def _makes_a_word(text: str, change: Change) -> bool:
     """One changed letter is too little for the profile to judge: the lexicon (word
     frequencies) must know the word it makes, of three letters or more, and not the
     word it replaces."""
-    return _becomes_a_word(text, _word_span(text, change.start), [change])
+    return _becomes_a_word(text, _letters_around(text, change), [change])
 
 
 def _bigram_logp_change(text: str, changes: list[Change]) -> float:
