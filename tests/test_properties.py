@@ -653,6 +653,8 @@ def test_regression_upper_cased_mojibake(original: str, why: str) -> None:
 # Inputs on which fix_text was not idempotent: (input, why).
 REGRESSIONS_IDEMPOTENCE = [
     ("«\x80¨", "ftfy turned \\x80 into '€' ('«€¨'), and the second pass read '«€¨' as mac-roman mojibake ('«۬')"),
+    ("Â€\x9f", "fuzz.py full run, minimised: became '€Ÿ' (ftfy), then 'Äü' on the second pass"),
+    ("r\x9f–n", "fuzz.py, minimised: ftfy made 'rŸ–n' of it, the second pass a mix-up 'rüñn' (mac-roman/cp1252)"),
 ]
 
 
