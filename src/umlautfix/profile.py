@@ -41,6 +41,10 @@ CONTROL_COST = 15.0  # C1 controls, U+FFFD, unassigned, private use
 IN_WORD_PUNCTUATION_COST = 4.0  # "Gr”áe": punctuation between two letters
 TYPICAL_LETTER_P = 0.05
 MOJIBAKE_PAIR_COST = 6.0  # "Ã¤", "â€", "├ñ": a UTF-8 lead read as a code-page character, then a continuation
+# What may follow a word's last letter directly ("Gruß“", "m²", "Windows™"); any other
+# symbol glued to a word ("wei§", "mu§") costs GLUED_SYMBOL_COST more.
+AFTER_WORD = frozenset("“”‘’»«…²³–—\u00a0\u2009\u202f™®©°·")
+GLUED_SYMBOL_COST = 2.0
 CASE_BREAK_COST = 4.0  # "GÜttingen": German words never put a capital after a small letter
 MIXED_SCRIPT_COST = 6.0  # "GrӇe": a letter of another script glued to a Latin letter
 
@@ -142,8 +146,9 @@ def _is_foreign_letter(ch: str) -> bool:
 def cost(text: str) -> float:
     """Total surprise of `text` as German: the sum over its non-ASCII characters,
     plus penalties for punctuation or symbols wedged between two letters, for
-    mojibake pairs, for letters of another script glued to Latin ones, and for a
-    non-ASCII capital right after a small letter ("GÜttingen", "fÃ¼r")."""
+    mojibake pairs, for letters of another script glued to Latin ones, for a
+    non-ASCII capital right after a small letter ("GÜttingen", "fÃ¼r"), and for
+    a symbol glued to the end of a word ("wei§")."""
     total = 0.0
     prev_letter = False
     prev = ""
@@ -164,6 +169,8 @@ def cost(text: str) -> float:
         total += char_cost(ch)
         if prev in STRONG_LEAD_CHARS and ch in CONTINUATION_CHARS and prev:
             total += MOJIBAKE_PAIR_COST
+        if prev_letter and not ch.isalpha() and ch not in AFTER_WORD:
+            total += GLUED_SYMBOL_COST
         if prev_letter and ch.isupper() and prev.islower():
             total += CASE_BREAK_COST
         if prev and prev < "\x80" and prev.isalpha() and _is_foreign_letter(ch):

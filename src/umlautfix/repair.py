@@ -124,11 +124,13 @@ _SUSPECT = re.compile(
     r"|[A-Za-z]\?+[A-Za-z]|(?:^|\s)\?[a-z]"  # "Gr??e", "?bel"
     f"|{_ENTITY}"
     r"|[A-Za-z][\u00a1-\u00bf\u00d7\u00f7\u2016-\u2027\u2030-\u205e][A-Za-zÀ-ÖØ-öø-ÿ]"  # "Gr”áe", "f³r"
-    r"|(?:^|\s)[\u00a1-\u00a6\u00a8-\u00aa\u00ac-\u00af\u00b1-\u00b6\u00b8-\u00ba\u00bc-\u00bf"
-    r"\u2020\u2021\u2030\u2039\u203a][a-z]"  # "¸bertrieben", "‰lteren": a symbol German words do not start with
+    r"|(?:^|\s)[\u00a1-\u00a6\u00a8-\u00aa\u00ac-\u00af\u00b1-\u00b6\u00b8-\u00ba\u00bc-\u00bf\u00d7\u00f7"
+    r"\u201d\u2020\u2021\u2030\u2039\u203a][a-z]"  # "¸bertrieben", "”ffentlich": no German word starts so
     r"|[A-Za-z][\u00a1\u00a2\u00a4-\u00aa\u00ac-\u00af\u00b1\u00b5-\u00ba\u00bc-\u00bf]"
     # "muº", "mu§": a symbol glued to the end of a word
     r"|[A-Za-z][À-ÖØ-Þà-ãå-õø-ûý-ÿ][a-z]"  # "GÜttingen", "Hètte": a letter German words do not have there
+    r"|[a-z][à-ãå-ïñ-õø-ûý-ÿ](?![^\W\d_])"  # "muá": a letter German words do not end with
+    r"|(?:^|\s)[À-ÃÅ-ÕØ-ÛÝÞà-ãå-õø-ûý-ÿ](?=\s)"  # "ð Publikum": a letter standing alone where a dash stands
     r"|(?:^|\s)[À-ÃÅ-ÕØ-ÛÝÞà-ãå-õø-ûý-ÿ][a-z]"  # "Åbertrieben", "èlteren": German words do not start so
     r"|[^\x00-\x7f\u00a0-\u00ff\u2000-\u206f\u20ac\u2122\U0001f000-\U0001faff\u2600-\u27bf]"
 )
@@ -898,8 +900,13 @@ def fix_codepage_mixup(text: str) -> list[Change]:
 
 def _mostly_broken(swaps: list[_Swap]) -> bool:
     """Most changed characters are no letters (controls, symbols in words: "J\x81rgen
-    Weiá", "Gr”áe"): text no language writes, so no need to ask which language it is."""
-    return sum(not s.before.isalpha() for s in swaps) * 2 >= len(swaps)
+    Weiá", "Gr”áe") or a letter standing alone for a dash ("Ð Publikum"): text no language
+    writes, so no need to ask which language it is."""
+    broken = sum(
+        not s.before.isalpha() or (s.after in WORD_DASHES and not s.left.strip() and not s.right.strip())
+        for s in swaps
+    )
+    return broken * 2 >= len(swaps)
 
 
 def _words_confirmed(text: str, changes: list[Change]) -> bool:
@@ -970,8 +977,9 @@ def _natural_case(word: str) -> bool:
 
 
 def _becomes_a_word(text: str, span: tuple[int, int], changes: list[Change]) -> bool:
-    """The word at `span` becomes one the lexicon knows (or a compound whose part
-    holding the changes it knows: "Schön|heitsglaube"), and was none before."""
+    """The word at `span` becomes one the lexicon knows (or one whose first part,
+    holding the changes, it knows: "verächtlich|er", "Schön|heitsglaube"; or whose
+    last part does: "Mühlen|weg"), and was none before."""
     start, end = span
     inside = [_shifted(c, -start) for c in changes if start <= c.start < end]
     raw, fixed = text[start:end], apply_changes(text[start:end], inside)
@@ -989,9 +997,11 @@ def _becomes_a_word(text: str, span: tuple[int, int], changes: list[Change]) -> 
     if not changed:
         return False
     first, last = changed[0], changed[-1]
-    for k in range(COMPOUND_PART_MIN, len(fixed) - COMPOUND_PART_MIN + 1):
-        part = fixed[:k] if last < k else fixed[k:] if first >= k else ""
-        if part and lexicon.is_word(part):
+    for k in range(COMPOUND_PART_MIN, len(fixed)):
+        # a first part with an ending after it ("verächtlich|er"), or a compound's last part
+        head_word = last < k and lexicon.is_word(fixed[:k])
+        tail_word = first >= k and len(fixed) - k >= COMPOUND_PART_MIN and lexicon.is_word(fixed[k:])
+        if head_word or tail_word:
             return True
     return False
 
