@@ -54,7 +54,7 @@ from .charmaps import (
     lead_characters,
     upper_half,
 )
-from .profile import char_cost, cost, german_profile
+from .profile import GLUED_SYMBOL_COST, char_cost, cost, german_profile
 
 # A repair must lower the text's cost by at least this much (in nats).
 GUARD_MARGIN = 2.0
@@ -62,6 +62,7 @@ GUARD_MARGIN = 2.0
 PLAUSIBLE_COST = 4.0
 GERMAN_LETTERS = frozenset("äöüÄÖÜßẞ")
 WORD_DASHES = frozenset("-‐‑–—")  # "Mo–Fr": dashes may join two words
+MIXUP_SYMBOL_TARGETS = "€„“”‚‘’–—…"
 OPENING_QUOTES = "„‚»«“‘"  # German, Swiss and English opening marks
 CLOSING_QUOTES = "“‘«»”’"
 _WORD_PUNCTUATION = ".,;:!?»«„“”‚‘’\"'()"
@@ -81,6 +82,7 @@ COMPOUND_PART_MIN = 4  # letters of a compound's part that restores a lost chara
 LOST_WORD_MAX = 40  # longer runs of letters and "?" are no word to restore
 WORD_SCAN = 64  # characters looked at each way for the word around a position
 MAX_LAYERS = 4
+MAX_ROUNDS = 3  # passes of the encoding steps over their own result
 # A run is read in the code page that explains the whole text best unless another reads it this much better.
 CODEC_CONSISTENCY_MARGIN = 5.0
 # ftfy's encoding repair: only the steps that undo mojibake run in `fix_encoding`;
@@ -181,7 +183,13 @@ def repair(
     if entities and "&" in text and "<" not in text:
         current, changes = _then(text, changes, fix_entity_mojibake(current))
     if mojibake or mixups:
-        current, changes = _then(text, changes, fix_encoding(current, mojibake, mixups, use_ftfy))
+        # until nothing changes (ftfy's reading can leave what another step then reads),
+        # so that repairing the result again changes nothing
+        for _ in range(MAX_ROUNDS):
+            edits = fix_encoding(current, mojibake, mixups, use_ftfy) if _SUSPECT.search(current) else []
+            if not edits:
+                break
+            current, changes = _then(text, changes, edits)
     unresolved: list[Change] = []
     if lost and ("?" in current or "\ufffd" in current):
         restored, left = fix_lost_characters(current)
@@ -848,8 +856,9 @@ def _replaces_german(line: str, change: Change) -> bool:
     if any(char_cost(ch) > PLAUSIBLE_COST for ch in before):
         return False
     before_cost = _context_cost(line, change.start, change.end, before)
-    if before_cost > sum(char_cost(ch) for ch in line[max(0, change.start - 1) : change.end + 1]) + 0.01:
-        return False  # "Ä°s": a symbol wedged into a word is not ordinary German
+    plain = sum(char_cost(ch) for ch in line[max(0, change.start - 1) : change.end + 1])
+    if before_cost > plain + GLUED_SYMBOL_COST + 0.01:
+        return False  # "Ä°s": a symbol wedged into a word is not ordinary German ("ß€" still is)
     return _context_cost(line, change.start, change.end, change.after) > before_cost
 
 
@@ -1098,13 +1107,9 @@ def _mixup_is_evident(text: str, changes: list[Change], swaps: list[_Swap], befo
 
 
 def _symbol_to_symbol(swap: _Swap) -> bool:
-    """A printable symbol becoming a plausible one, such as "¤" -> "€"."""
-    return (
-        not swap.before.isalpha()
-        and swap.before >= "\xa0"
-        and not swap.after.isalpha()
-        and char_cost(swap.after) <= PLAUSIBLE_COST
-    )
+    """A printable symbol becoming one of the typographic characters German text
+    uses and legacy code pages put elsewhere: "¤" -> "€" (not "≥" -> "³")."""
+    return not swap.before.isalpha() and swap.before >= "\xa0" and swap.after in MIXUP_SYMBOL_TARGETS
 
 
 def _makes_a_word(text: str, change: Change) -> bool:
