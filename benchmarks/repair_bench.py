@@ -131,12 +131,23 @@ def clean_table(german: list[str]) -> list[str]:
     sets = [("German", german)] + [(f"other/{p.stem}", lines_of(p)) for p in OTHER_FIXTURES]
     print(f"\n{'clean text':16} {'docs':>5} | {'umlautfix changed':>17} | {'ftfy changed':>12}")
     failures = []
+    shown: list[str] = []
     for label, docs in sets:
         changed = {tool: sum(fix(doc) != doc for doc in docs) for tool, fix in TOOLS.items()}
         if changed["umlautfix"]:
             failures.append(label)
+            shown += [f"  {label}: {_first_difference(doc, umlautfix.fix_text(doc))}" for doc in docs
+                      if umlautfix.fix_text(doc) != doc]
         print(f"{label:16} {len(docs):5} | {changed['umlautfix']:17} | {changed['ftfy']:12}")
+    if shown:
+        print("changed by umlautfix:\n" + "\n".join(shown))
     return failures
+
+
+def _first_difference(before: str, after: str) -> str:
+    """The first place two texts differ, with a little context."""
+    i = next((k for k, (a, b) in enumerate(zip(before, after)) if a != b), min(len(before), len(after)))
+    return f"{before[max(0, i - 20) : i + 20]!r} -> {after[max(0, i - 20) : i + 20]!r}"
 
 
 def main(argv: list[str] | None = None) -> int:

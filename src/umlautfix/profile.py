@@ -43,7 +43,7 @@ TYPICAL_LETTER_P = 0.05
 MOJIBAKE_PAIR_COST = 6.0  # "Ã¤", "â€", "├ñ": a UTF-8 lead read as a code-page character, then a continuation
 # What may follow a word's last letter directly ("Gruß“", "m²", "Windows™"); any other
 # symbol glued to a word ("wei§", "mu§") costs GLUED_SYMBOL_COST more.
-AFTER_WORD = frozenset("“”‘’»«…²³–—\u00a0\u2009\u202f™®©°·")
+AFTER_WORD = frozenset("“”‘’»«…²³–—\u00a0\u2009\u202f™®©°")
 GLUED_SYMBOL_COST = 2.0
 CASE_BREAK_COST = 4.0  # "GÜttingen": German words never put a capital after a small letter
 MIXED_SCRIPT_COST = 6.0  # "GrӇe": a letter of another script glued to a Latin letter
