@@ -146,7 +146,7 @@ def clean_table(german: list[str]) -> list[str]:
 
 def _first_difference(before: str, after: str) -> str:
     """The first place two texts differ, with a little context."""
-    i = next((k for k, (a, b) in enumerate(zip(before, after)) if a != b), min(len(before), len(after)))
+    i = next((k for k, (a, b) in enumerate(zip(before, after, strict=False)) if a != b), min(len(before), len(after)))
     return f"{before[max(0, i - 20) : i + 20]!r} -> {after[max(0, i - 20) : i + 20]!r}"
 
 
