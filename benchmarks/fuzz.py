@@ -43,7 +43,10 @@ Exact restorations of unmutated one-layer mojibake are counted as information
 
 Prints counts per input kind, per check, the slowest inputs, the CLI tally and
 the first (shortest) example of each failure. Exit status 1 if anything failed.
-Linux only (CPU-time timers, a memory cap of --memory-gb for the process).
+Linux only (CPU-time timers, a memory cap of --memory-gb for the process). The CLI
+runs at the end, from the source tree as it is then: in a tree being edited during
+the run it may run newer code than the library loaded at the start, and count the
+difference as "-i output != fix_file".
 """
 
 from __future__ import annotations
