@@ -1086,7 +1086,8 @@ def _mixup_is_evident(text: str, changes: list[Change], swaps: list[_Swap], befo
             case_break = s.before.isupper() and s.left.islower() and s.after.islower()
             return ((symbol or case_break) and drop >= MIXUP_MIN_DROP) or _makes_a_word(text, changes[0])
         if s.after in WORD_DASHES and not s.left.strip() and not s.right.strip():
-            return True  # "Ð Publikum": a letter standing alone where a dash stands
+            # "Ð Publikum": a letter standing alone where a dash stands, between words
+            return sum(w.isalpha() for w in text.split()) >= 2
         return _symbol_to_symbol(s) and drop >= MIXUP_MIN_DROP
     german = any(s.after in GERMAN_LETTERS for s in swaps)
     quotes = (
