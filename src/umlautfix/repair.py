@@ -120,21 +120,23 @@ _CP1252 = upper_half("sloppy-windows-1252")  # the characters of bytes 80-FF
 # Cheap first look: text without any of these has nothing to repair. Clean German
 # rarely has any (its ß, „“ and € before a space, "Mo–Fr" are no reason to look).
 _SUSPECT = re.compile(
+    r"(?=[?&\x80-\U0010ffff])(?:"  # every alternative starts at a non-ASCII character, "?" or "&": ASCII fails fast
     f"[{re.escape(STRONG_LEAD_CHARS)}][{re.escape(CONTINUATION_CHARS)}]|[ÂÃ] "  # "Ã¤", "â€", "├ñ"; "Â " for NBSP
     f"|[{re.escape(_CP1252[0x42:0x75])}][{re.escape(_CP1252[:0x40])}]"  # any UTF-8 pair read as cp1252 ("Tiáº¿ng")
     r"|[\x80-\x9f\ufffd\u00a4]"  # C1 controls, replacement characters, "¤" for "€"
-    r"|[A-Za-z]\?+[A-Za-z]|(?:^|\s)\?[a-z]"  # "Gr??e", "?bel"
+    r"|(?<=[A-Za-z])\?+[A-Za-z]|(?<!\S)\?[a-z]"  # "Gr??e", "?bel"
     f"|{_ENTITY}"
-    r"|[A-Za-z][\u00a1-\u00bf\u00d7\u00f7\u2016-\u2027\u2030-\u205e][A-Za-zÀ-ÖØ-öø-ÿ]"  # "Gr”áe", "f³r"
-    r"|(?:^|\s)[\u00a1-\u00a6\u00a8-\u00aa\u00ac-\u00af\u00b1-\u00b6\u00b8-\u00ba\u00bc-\u00bf\u00d7\u00f7"
-    r"\u201d\u2020\u2021\u2030\u2039\u203a][a-z]"  # "¸bertrieben", "”ffentlich": no German word starts so
-    r"|[A-Za-z][\u00a1\u00a2\u00a4-\u00aa\u00ac-\u00af\u00b1\u00b5-\u00ba\u00bc-\u00bf]"
+    r"|(?<=[A-Za-z])[\u00a1-\u00bf\u00d7\u00f7\u2016-\u2027\u2030-\u205e](?=[A-Za-zÀ-ÖØ-öø-ÿ])"  # "Gr”áe", "f³r"
+    r"|(?<!\S)[\u00a1-\u00a6\u00a8-\u00aa\u00ac-\u00af\u00b1-\u00b6\u00b8-\u00ba\u00bc-\u00bf\u00d7\u00f7"
+    r"\u201d\u2020\u2021\u2030\u2039\u203a](?=[a-z])"  # "¸bertrieben", "”ffentlich": no German word starts so
+    r"|(?<=[A-Za-z])[\u00a1\u00a2\u00a4-\u00aa\u00ac-\u00af\u00b1\u00b5-\u00ba\u00bc-\u00bf]"
     # "muº", "mu§": a symbol glued to the end of a word
-    r"|[A-Za-z][À-ÖØ-Þà-ãå-õø-ûý-ÿ][a-z]"  # "GÜttingen", "Hètte": a letter German words do not have there
-    r"|[a-z][à-ãå-ïñ-õø-ûý-ÿ](?![^\W\d_])"  # "muá": a letter German words do not end with
-    r"|(?:^|\s)[À-ÃÅ-ÕØ-ÛÝÞà-ãå-õø-ûý-ÿ](?=\s)"  # "ð Publikum": a letter standing alone where a dash stands
-    r"|(?:^|\s)[À-ÃÅ-ÕØ-ÛÝÞà-ãå-õø-ûý-ÿ][a-z]"  # "Åbertrieben", "èlteren": German words do not start so
+    r"|(?<=[A-Za-z])[À-ÖØ-Þà-ãå-õø-ûý-ÿ](?=[a-z])"  # "GÜttingen", "Hètte": a letter German words do not have there
+    r"|(?<=[a-z])[à-ãå-ïñ-õø-ûý-ÿ](?![^\W\d_])"  # "muá": a letter German words do not end with
+    r"|(?<!\S)[À-ÃÅ-ÕØ-ÛÝÞà-ãå-õø-ûý-ÿ](?=\s)"  # "ð Publikum": a letter standing alone where a dash stands
+    r"|(?<!\S)[À-ÃÅ-ÕØ-ÛÝÞà-ãå-õø-ûý-ÿ](?=[a-z])"  # "Åbertrieben", "èlteren": German words do not start so
     r"|[^\x00-\x7f\u00a0-\u00ff\u2000-\u206f\u20ac\u2122\U0001f000-\U0001faff\u2600-\u27bf]"
+    ")"
 )
 
 
