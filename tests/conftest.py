@@ -28,6 +28,7 @@ settings.register_profile(
     deadline=None,
     phases=PHASES,
     derandomize=True,  # the same examples on every CI run: a failure is reproducible
+    database=None,  # and the same locally: no saved examples replayed from .hypothesis/
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.register_profile(

@@ -295,7 +295,26 @@ def assert_changes_explain(text: str, result: umlautfix.Repair) -> None:
 # --- 1. clean text passes unchanged -------------------------------------------------------
 
 
-@pytest.mark.parametrize("language", sorted(EXTRA_LETTERS))
+# Known failures (open, issue 9): two-or-three-character texts that are also exact mojibake.
+# 'Ð“' is Icelandic Ð before a closing quote, and the cp1252 mojibake of Cyrillic 'Г';
+# 'Â (' is Portuguese Â before a space, and a lost no-break space (C2 A0). The guard
+# cannot tell them apart without more text. Whether hypothesis draws such a text depends
+# on its version, so the property is non-strict here; the exact cases below are strict.
+KNOWN_AMBIGUOUS = {
+    "is": "'Ð“' is read as the mojibake of 'Г'",
+    "pt": "'Â (' is read as a lost no-break space",
+}
+
+
+@pytest.mark.parametrize(
+    "language",
+    [
+        pytest.param(lang, marks=pytest.mark.xfail(reason=KNOWN_AMBIGUOUS[lang], strict=False))
+        if lang in KNOWN_AMBIGUOUS
+        else lang
+        for lang in sorted(EXTRA_LETTERS)
+    ],
+)
 def test_clean_text_is_unchanged(language: str) -> None:
     """Invariant 1, as text (repair, fix_text) and as UTF-8 bytes (fix_bytes)."""
 
@@ -606,6 +625,8 @@ REGRESSIONS_CLEAN = [
     ("èa Aè", "nl, minimal: became 'äa Aä' (mix-up 'saved as mac-roman, opened as cp850')"),
     ("Aåå", "sv, minimal: became 'AÜÜ' (mix-up 'saved as mac-roman, opened as cp850')"),
     ("ÛŸ", "fr, minimal: became '€ü' (mix-up 'saved as mac-roman, opened as cp1252')"),
+    ("åbent", "da (full profile): became 'Übent' (mix-up 'saved as mac-roman, opened as cp850')"),
+    ("ó Alleen", "nl (full profile): became '— Alleen' (mix-up 'saved as cp1252, opened as mac-roman')"),
 ]
 
 
@@ -706,3 +727,9 @@ def test_empty_input() -> None:
     assert umlautfix.fix_text("") == ""
     assert umlautfix.repair("").changes == []
     assert umlautfix.fix_bytes(b"") == ""
+
+
+@pytest.mark.xfail(reason="known ambiguity, see KNOWN_AMBIGUOUS (issue 9)", strict=True)
+@pytest.mark.parametrize("text", ["Ð“", "Â ("])
+def test_known_ambiguous_clean_text(text: str) -> None:
+    assert umlautfix.fix_text(text) == text
