@@ -79,6 +79,7 @@ MIXUP_MIN_DROP = 3.0  # nats: one "¤" -> "€" is enough, one "é" -> "Ú" is n
 # A lost character is restored when one reading is this many times more frequent than any other.
 LOST_DOMINANCE = 3.0
 COMPOUND_PART_MIN = 4  # letters of a compound's part that restores a lost character
+STEM_MIN = 5  # letters of a word's first part that vouches for it before an ending of two or more ("Üben|t" does not)
 LOST_WORD_MAX = 40  # longer runs of letters and "?" are no word to restore
 WORD_SCAN = 64  # characters looked at each way for the word around a position
 MAX_LAYERS = 4
@@ -911,13 +912,9 @@ def fix_codepage_mixup(text: str) -> list[Change]:
 
 def _mostly_broken(swaps: list[_Swap]) -> bool:
     """Most changed characters are no letters (controls, symbols in words: "J\x81rgen
-    Weiá", "Gr”áe") or a letter standing alone for a dash ("Ð Publikum"): text no language
+    Weiá", "Gr”áe"): text no language
     writes, so no need to ask which language it is."""
-    broken = sum(
-        not s.before.isalpha() or (s.after in WORD_DASHES and not s.left.strip() and not s.right.strip())
-        for s in swaps
-    )
-    return broken * 2 >= len(swaps)
+    return sum(not s.before.isalpha() for s in swaps) * 2 >= len(swaps)
 
 
 def _words_confirmed(text: str, changes: list[Change]) -> bool:
@@ -1010,7 +1007,7 @@ def _becomes_a_word(text: str, span: tuple[int, int], changes: list[Change]) -> 
     first, last = changed[0], changed[-1]
     for k in range(COMPOUND_PART_MIN, len(fixed)):
         # a first part with an ending after it ("verächtlich|er"), or a compound's last part
-        head_word = last < k and lexicon.is_word(fixed[:k])
+        head_word = k >= STEM_MIN and len(fixed) - k >= 2 and last < k and lexicon.is_word(fixed[:k])
         tail_word = first >= k and len(fixed) - k >= COMPOUND_PART_MIN and lexicon.is_word(fixed[k:])
         if head_word or tail_word:
             return True
