@@ -599,7 +599,6 @@ def test_decode_leaves_a_trace(data: bytes, expected: str | None, why: str) -> N
 
 # Clean text that came back changed (invariant 1). Hypothesis minima and the shortest
 # failing phrase of our fixture paragraphs; "why" records what the library did when found.
-OPEN_MIXUP = pytest.mark.xfail(reason="open single-word mix-up (issue 4)", strict=True)
 REGRESSIONS_CLEAN = [
     ("áž", "cs, minimal: became 'ß×' (mix-up 'saved as cp850, opened as cp1252')"),
     ("Příští", "cs fixture: became 'Př͚tí' ('íš' read as UTF-8 in cp1252, lower-cased)"),
@@ -626,8 +625,8 @@ REGRESSIONS_CLEAN = [
     ("èa Aè", "nl, minimal: became 'äa Aä' (mix-up 'saved as mac-roman, opened as cp850')"),
     ("Aåå", "sv, minimal: became 'AÜÜ' (mix-up 'saved as mac-roman, opened as cp850')"),
     ("ÛŸ", "fr, minimal: became '€ü' (mix-up 'saved as mac-roman, opened as cp1252')"),
-    pytest.param("åbent", "da (full profile): became 'Übent' (mix-up 'saved as mac-roman, opened as cp850')", marks=OPEN_MIXUP),
-    pytest.param("ó Alleen", "nl (full profile): became '— Alleen' (mix-up 'saved as cp1252, opened as mac-roman')", marks=OPEN_MIXUP),
+    ("åbent", "da (full profile): became 'Übent' (mix-up 'saved as mac-roman, opened as cp850')"),
+    ("ó Alleen", "nl (full profile): became '— Alleen' (mix-up 'saved as cp1252, opened as mac-roman')"),
 ]
 
 
