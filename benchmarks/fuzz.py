@@ -74,6 +74,7 @@ from pathlib import Path
 import ftfy.bad_codecs  # noqa: F401  (registers the sloppy-windows-125x codecs)
 
 import umlautfix
+from umlautfix.charmaps import GERMAN_8BIT, MOJIBAKE_CODECS  # the library's own lists
 from umlautfix.detect import BinaryInputError, UndecodableBytesWarning
 from umlautfix.pipeline import Watcher
 from umlautfix.repair import apply_changes
@@ -82,17 +83,7 @@ ROOT = Path(__file__).resolve().parent.parent
 GERMAN_FIXTURES = ROOT / "fixtures" / "text" / "de"
 SEED_FIXTURES = ROOT / "fixtures" / "seed"
 
-MOJIBAKE_CODECS: tuple[str, ...] = (
-    "sloppy-windows-1252",
-    "latin-1",
-    "sloppy-windows-1254",
-    "iso-8859-15",
-    "sloppy-windows-1250",
-    "mac_roman",
-    "cp850",
-    "cp437",
-)
-LEGACY_CODECS: tuple[str, ...] = ("cp1252", "latin-1", "iso-8859-15", "cp850", "cp437", "mac_roman", "cp1250")
+LEGACY_CODECS = GERMAN_8BIT  # the code pages German files are saved in
 UMLAUTS = "äöüÄÖÜß"
 # What mojibake is made of: each code page's reading of the UTF-8 of German letters and typography.
 DEBRIS = (

@@ -19,18 +19,10 @@ from pathlib import Path
 
 import ftfy.bad_codecs  # noqa: F401  (registers the sloppy-windows-125x codecs)
 
+from umlautfix.charmaps import MOJIBAKE_CODECS
+
 TEXT_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "text"
 SEEDS = ("0", "1", "4242")
-MOJIBAKE_CODECS = (
-    "sloppy-windows-1252",
-    "latin-1",
-    "sloppy-windows-1254",
-    "iso-8859-15",
-    "sloppy-windows-1250",
-    "mac_roman",
-    "cp850",
-    "cp437",
-)
 BYTE_ENCODINGS = ("utf-8", "cp1252", "cp850", "mac_roman", "iso-8859-15", "utf-16")
 ODDS_AND_ENDS = (
     "F?r die Gr??e der Stra?e",
