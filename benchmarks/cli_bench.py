@@ -153,8 +153,9 @@ def main() -> int:
         print(f"generated {size / MIB:.0f} MiB in {time.perf_counter() - started:.1f} s: {source}", flush=True)
         results = [
             measure("plain loop, lines", [sys.executable, "-c", LINE_LOOP, str(source), os.devnull], os.devnull),
-            measure("plain loop, 1 MiB chunks", [sys.executable, "-c", CHUNK_LOOP, str(source), os.devnull],
-                    os.devnull),
+            measure(
+                "plain loop, 1 MiB chunks", [sys.executable, "-c", CHUNK_LOOP, str(source), os.devnull], os.devnull
+            ),
         ]
         for m in results:
             print(f"  {m.name}: {m.seconds:.1f} s, {m.peak_rss_mib:.1f} MiB", flush=True)
@@ -165,8 +166,10 @@ def main() -> int:
         print(table(size, lines, mojibake, results))
         if not args.skip_check:
             differing, left = count_repaired(source, output)
-            print(f"\noutput check: {differing:,} lines changed (of {mojibake:,} mojibake lines generated); "
-                  f"{left:,} output lines still hold 'Ã'")
+            print(
+                f"\noutput check: {differing:,} lines changed (of {mojibake:,} mojibake lines generated); "
+                f"{left:,} output lines still hold 'Ã'"
+            )
     return 0
 
 

@@ -51,8 +51,22 @@ TARGETS = {"document": 1.0, "sentence": 1.0, "phrase": 0.99, "word": 0.95, "mixe
 
 # How text is typed in a code page that lacks a character.
 ASCII_FALLBACK = {
-    "„": '"', "“": '"', "”": '"', "‚": "'", "‘": "'", "’": "'", "»": '"', "«": '"',
-    "–": "-", "—": "-", "…": "...", "€": "EUR", "→": "->", "×": "x", "²": "2", "§": "Par.",
+    "„": '"',
+    "“": '"',
+    "”": '"',
+    "‚": "'",
+    "‘": "'",
+    "’": "'",
+    "»": '"',
+    "«": '"',
+    "–": "-",
+    "—": "-",
+    "…": "...",
+    "€": "EUR",
+    "→": "->",
+    "×": "x",
+    "²": "2",
+    "§": "Par.",
 }
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ„»\"])")
 WORD = re.compile(r"\w+")
@@ -262,9 +276,17 @@ def mixed_files(sources: dict[str, list[str]], step: int) -> None:
 # Other languages in the legacy code page they were usually saved in (not a target:
 # shows what the chardet fallback gives text that is not German).
 OTHER_LANGUAGES: dict[str, tuple[str, ...]] = {
-    "fr": ("cp1252",), "pt": ("cp1252",), "es": ("cp1252",), "nl": ("cp1252",), "da": ("cp1252",),
-    "sv": ("cp1252",), "is": ("cp1252",), "en": ("cp1252",), "tr": ("cp1254",),
-    "pl": ("cp1250", "iso-8859-2"), "cs": ("cp1250", "iso-8859-2"),
+    "fr": ("cp1252",),
+    "pt": ("cp1252",),
+    "es": ("cp1252",),
+    "nl": ("cp1252",),
+    "da": ("cp1252",),
+    "sv": ("cp1252",),
+    "is": ("cp1252",),
+    "en": ("cp1252",),
+    "tr": ("cp1254",),
+    "pl": ("cp1250", "iso-8859-2"),
+    "cs": ("cp1250", "iso-8859-2"),
 }
 
 

@@ -136,8 +136,11 @@ def clean_table(german: list[str]) -> list[str]:
         changed = {tool: sum(fix(doc) != doc for doc in docs) for tool, fix in TOOLS.items()}
         if changed["umlautfix"]:
             failures.append(label)
-            shown += [f"  {label}: {_first_difference(doc, umlautfix.fix_text(doc))}" for doc in docs
-                      if umlautfix.fix_text(doc) != doc]
+            shown += [
+                f"  {label}: {_first_difference(doc, umlautfix.fix_text(doc))}"
+                for doc in docs
+                if umlautfix.fix_text(doc) != doc
+            ]
         print(f"{label:16} {len(docs):5} | {changed['umlautfix']:17} | {changed['ftfy']:12}")
     if shown:
         print("changed by umlautfix:\n" + "\n".join(shown))

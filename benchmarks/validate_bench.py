@@ -226,10 +226,16 @@ def short_table(german: list[str], other: list[str]) -> list[list[str]]:
         de_ok = sum(V.is_german(letter_statistics(p)) for p in de)
         ot_ok = sum(not V.is_german(letter_statistics(p)) for p in ot)
         de_verdict = verdicts_of(de)
-        rows.append([
-            str(n), str(len(de)), share(de_ok, len(de)), share(ot_ok, len(ot)),
-            share(de_verdict["clean"], len(de)), share(de_verdict["too_short"], len(de)),
-        ])
+        rows.append(
+            [
+                str(n),
+                str(len(de)),
+                share(de_ok, len(de)),
+                share(ot_ok, len(ot)),
+                share(de_verdict["clean"], len(de)),
+                share(de_verdict["too_short"], len(de)),
+            ]
+        )
     return rows
 
 
@@ -248,8 +254,10 @@ def main(argv: list[str] | None = None) -> int:
     ot_tune = {k: thin(t, args.quick) for k, (t, _) in other.items()}
     ot_test = {k: thin(t, args.quick) for k, (_, t) in other.items()}
     lit = lit_documents()
-    print(f"German documents: {len(de_tune)} tuning, {len(de_test)} test (>= {MIN_DOC_CHARS} chars, "
-          f"1-{MAX_PARAGRAPHS} consecutive paragraphs, overlapping)")
+    print(
+        f"German documents: {len(de_tune)} tuning, {len(de_test)} test (>= {MIN_DOC_CHARS} chars, "
+        f"1-{MAX_PARAGRAPHS} consecutive paragraphs, overlapping)"
+    )
     n_other = (sum(map(len, ot_tune.values())), sum(map(len, ot_test.values())))
     print(f"Other languages: {n_other[0]} tuning, {n_other[1]} test documents")
     if lit is None:
@@ -290,8 +298,11 @@ def main(argv: list[str] | None = None) -> int:
         label = name + (" (lossy)" if name in CORRUPTIONS and is_lossy(name) else "")
         damaged_rows.append(verdict_row(label, counts))
     damaged_rows.append(verdict_row("all corruptions of corrupt.py", damaged_total))
-    print_table(f"Verdicts on damaged German test documents ({unchanged} left unchanged by a corruption, not counted)",
-                ["corruption", "n", *V.VERDICTS], damaged_rows)
+    print_table(
+        f"Verdicts on damaged German test documents ({unchanged} left unchanged by a corruption, not counted)",
+        ["corruption", "n", *V.VERDICTS],
+        damaged_rows,
+    )
 
     # targets
     de_test_v = verdicts_of(de_test)
@@ -299,19 +310,41 @@ def main(argv: list[str] | None = None) -> int:
     n_dmg = sum(damaged_total.values())
     n_ot = sum(other_test.values())
     targets = [
-        ["clean German test docs judged clean", share(de_test_v["clean"], n_de), ">= 99.5 %",
-         _pass(de_test_v["clean"], n_de, 0.995)],
-        ["damaged German test docs judged not clean", share(n_dmg - damaged_total["clean"], n_dmg), ">= 99 %",
-         _pass(n_dmg - damaged_total["clean"], n_dmg, 0.99)],
-        ["other-language test docs judged not_german", share(other_test["not_german"], n_ot), ">= 95 %",
-         _pass(other_test["not_german"], n_ot, 0.95)],
-        ["other-language docs (both halves) judged mojibake", str(other_any["mojibake"]), "0",
-         "PASS" if other_any["mojibake"] == 0 else "MISS"],
+        [
+            "clean German test docs judged clean",
+            share(de_test_v["clean"], n_de),
+            ">= 99.5 %",
+            _pass(de_test_v["clean"], n_de, 0.995),
+        ],
+        [
+            "damaged German test docs judged not clean",
+            share(n_dmg - damaged_total["clean"], n_dmg),
+            ">= 99 %",
+            _pass(n_dmg - damaged_total["clean"], n_dmg, 0.99),
+        ],
+        [
+            "other-language test docs judged not_german",
+            share(other_test["not_german"], n_ot),
+            ">= 95 %",
+            _pass(other_test["not_german"], n_ot, 0.95),
+        ],
+        [
+            "other-language docs (both halves) judged mojibake",
+            str(other_any["mojibake"]),
+            "0",
+            "PASS" if other_any["mojibake"] == 0 else "MISS",
+        ],
     ]
     if lit:
         n_lit = sum(lit_verdicts.values())
-        targets.append(["1797-98 corpus docs judged clean", share(lit_verdicts["clean"], n_lit),
-                        "all but real damage (below)", "PASS" if lit_verdicts["clean"] == n_lit else "see below"])
+        targets.append(
+            [
+                "1797-98 corpus docs judged clean",
+                share(lit_verdicts["clean"], n_lit),
+                "all but real damage (below)",
+                "PASS" if lit_verdicts["clean"] == n_lit else "see below",
+            ]
+        )
     print_table("Targets of issue 6", ["measure", "value", "target", ""], targets)
     for doc in lit or []:
         result = V.validate(doc)
@@ -351,8 +384,14 @@ def main(argv: list[str] | None = None) -> int:
     ot_paras = [p for path in sorted(OTHER.glob("*.txt")) for p in halves(paragraphs(path))[1]]
     print_table(
         f"Short strings (test-half paragraph prefixes; MIN_LETTERS = {V.MIN_LETTERS})",
-        ["letters", "n German", "German judged German", "others judged not German",
-         "German: clean", "German: too_short"],
+        [
+            "letters",
+            "n German",
+            "German judged German",
+            "others judged not German",
+            "German: clean",
+            "German: too_short",
+        ],
         short_table(de_paras, ot_paras),
     )
     return 0

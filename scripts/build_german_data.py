@@ -52,8 +52,32 @@ COMMON_WORDS = 2000  # distinctive German words kept in the profile
 COMMON_WORD = re.compile(r"^[a-zäöü]+$")
 # Latin-script languages of wordfreq a German word must be rarer in to count as distinctive.
 OTHER_LATIN_LANGUAGES = (
-    "ca", "cs", "da", "en", "es", "fi", "fil", "fr", "hu", "id", "is", "it", "lt",
-    "lv", "ms", "nb", "nl", "pl", "pt", "ro", "sh", "sk", "sl", "sv", "tr", "vi",
+    "ca",
+    "cs",
+    "da",
+    "en",
+    "es",
+    "fi",
+    "fil",
+    "fr",
+    "hu",
+    "id",
+    "is",
+    "it",
+    "lt",
+    "lv",
+    "ms",
+    "nb",
+    "nl",
+    "pl",
+    "pt",
+    "ro",
+    "sh",
+    "sk",
+    "sl",
+    "sv",
+    "tr",
+    "vi",
 )
 
 

@@ -52,8 +52,7 @@ def test_decode(codec: str) -> None:
 
 
 def test_decode_mixed_utf8_and_cp1252_lines() -> None:
-    data = ("Grüße aus Köln\n".encode() + "Straße in Düsseldorf\n".encode("cp1252")
-            + "Äpfel und Öl\n".encode())
+    data = "Grüße aus Köln\n".encode() + "Straße in Düsseldorf\n".encode("cp1252") + "Äpfel und Öl\n".encode()
     assert umlautfix.decode(data) == "Grüße aus Köln\nStraße in Düsseldorf\nÄpfel und Öl\n"
 
 

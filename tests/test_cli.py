@@ -36,11 +36,17 @@ BOM = codecs.BOM_UTF8
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
 
 
-def run(*args: str | Path, stdin: bytes = b"", env: dict[str, str] | None = None,
-        cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
+def run(
+    *args: str | Path, stdin: bytes = b"", env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
-        [*UMLAUTFIX, *map(str, args)], input=stdin, capture_output=True, timeout=120, check=False,
-        env={**os.environ, **(env or {})}, cwd=cwd,
+        [*UMLAUTFIX, *map(str, args)],
+        input=stdin,
+        capture_output=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
     )
 
 
@@ -117,7 +123,7 @@ def test_several_files_one_after_another_like_cat(tmp_path: Path) -> None:
     proc = run("a.txt", "b.txt", "-", "c.txt", cwd=tmp_path, stdin=mojibake("aus der Pipe: Öl\n"))
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.decode() == (
-        "Grüße aus Köln\n" "schon richtig: Äpfel" "aus der Pipe: Öl\n" "Schöne Grüße aus Köln, die Äpfel sind für Sie\n"
+        "Grüße aus Köln\nschon richtig: Äpfelaus der Pipe: Öl\nSchöne Grüße aus Köln, die Äpfel sind für Sie\n"
     )
 
 
@@ -188,8 +194,9 @@ IN_PLACE_SPELLINGS = [
 
 
 @pytest.mark.parametrize(("flags", "backup", "why"), IN_PLACE_SPELLINGS, ids=[c[2][:25] for c in IN_PLACE_SPELLINGS])
-def test_in_place_spellings(tmp_path: Path, capsys: pytest.CaptureFixture[str], flags: list[str],
-                            backup: str | None, why: str) -> None:
+def test_in_place_spellings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], flags: list[str], backup: str | None, why: str
+) -> None:
     path = tmp_path / "a.txt"
     path.write_bytes(mojibake("Grüße\n"))
     assert main([*flags, str(path)]) == 0, why
@@ -220,8 +227,10 @@ def test_in_place_refuses_a_symlink_unless_asked(tmp_path: Path) -> None:
 
 def big_broken_file(path: Path, megabytes: int) -> bytes:
     """Every other line mojibake, so the whole file is work; returns its sha256."""
-    block = (mojibake("Die Größe der Straße überrascht die Bürger in Köln.\n")
-             + b"An ASCII line between them, to fill the file up a little.\n") * 500
+    block = (
+        mojibake("Die Größe der Straße überrascht die Bürger in Köln.\n")
+        + b"An ASCII line between them, to fill the file up a little.\n"
+    ) * 500
     with open(path, "wb") as fh:
         for _ in range(megabytes * 1_000_000 // len(block)):
             fh.write(block)
@@ -248,8 +257,12 @@ def wait_for_temporary_file(directory: Path, proc: subprocess.Popen[bytes], time
 def test_in_place_killed_mid_write_leaves_the_original_intact(tmp_path: Path, sig: int, code: int) -> None:
     path = tmp_path / "big.txt"
     digest = big_broken_file(path, 24)
-    proc = subprocess.Popen([*UMLAUTFIX, "-i", str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env={**os.environ, "UMLAUTFIX_CHUNK_BYTES": "65536"})
+    proc = subprocess.Popen(
+        [*UMLAUTFIX, "-i", str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "UMLAUTFIX_CHUNK_BYTES": "65536"},
+    )
     temporary = wait_for_temporary_file(tmp_path, proc)
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
@@ -325,8 +338,13 @@ def test_report_json_one_object_per_file(tmp_path: Path) -> None:
     assert (first["file"], first["encoding"], first["changed"]) == (str(SEED), "utf-8", True)
     assert first["verdict"] == "clean"  # the verdict on the output: the repaired seed
     assert {c["before"] for c in first["changes"]} == {"ğŸ”¥ğŸ”¥", "Ã¤", "Ã¼", "ÃŸ", "Ã¶", "Ãœ"}
-    assert first["changes"][0] == {"line": 3, "column": 9, "before": "ğŸ”¥ğŸ”¥", "after": "🔥🔥",
-                                   "reason": first["changes"][0]["reason"]}
+    assert first["changes"][0] == {
+        "line": 3,
+        "column": 9,
+        "before": "ğŸ”¥ğŸ”¥",
+        "after": "🔥🔥",
+        "reason": first["changes"][0]["reason"],
+    }
     assert (second["changed"], second["changes"], second["verdict"]) == (False, [], "clean")
 
 
@@ -342,12 +360,24 @@ def test_error_exit_codes(tmp_path: Path) -> None:
         (["missing.txt"], 3, "umlautfix: missing.txt: no such file", "missing file"),
         (["dir"], 3, "umlautfix: dir: is a directory (use -r to walk it)", "a directory without -r"),
         (["image.png"], 4, "umlautfix: image.png: binary input (PNG image)", "binary input named on purpose"),
-        (["-o", "nodir/out.txt", "image.png"], 3, "umlautfix: nodir/out.txt: no such file",
-         "the output's directory is missing: the error names the output"),
-        (["-e", "utf-8", "latin.txt"], 5,
-         "umlautfix: latin.txt: line 3: not decodable as utf-8 (0xfc: invalid start byte)", "undecodable under -e"),
-        (["--output-encoding", "ascii", "-e", "latin-1", "latin.txt"], 5,
-         "umlautfix: latin.txt: line 3: 'üß' cannot be written in ascii", "the run of unwritable characters"),
+        (
+            ["-o", "nodir/out.txt", "image.png"],
+            3,
+            "umlautfix: nodir/out.txt: no such file",
+            "the output's directory is missing: the error names the output",
+        ),
+        (
+            ["-e", "utf-8", "latin.txt"],
+            5,
+            "umlautfix: latin.txt: line 3: not decodable as utf-8 (0xfc: invalid start byte)",
+            "undecodable under -e",
+        ),
+        (
+            ["--output-encoding", "ascii", "-e", "latin-1", "latin.txt"],
+            5,
+            "umlautfix: latin.txt: line 3: 'üß' cannot be written in ascii",
+            "the run of unwritable characters",
+        ),
     ]
     for args, code, message, why in cases:
         proc = run(*args, cwd=tmp_path)
@@ -358,15 +388,20 @@ def test_error_exit_codes(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("closed", "message"), [(0, "<stdin>: stdin is closed"), (1, "<stdin>: stdout is closed")])
 def test_closed_stdin_or_stdout_is_a_one_line_error(closed: int, message: str) -> None:
     # `umlautfix <&-` and `umlautfix >&-`: the child closes the descriptor before it starts
-    proc = subprocess.run([*UMLAUTFIX, "-"], stdin=subprocess.DEVNULL if closed else None,
-                          stdout=subprocess.DEVNULL if closed == 0 else None, stderr=subprocess.PIPE,
-                          preexec_fn=lambda: os.close(closed), timeout=60, check=False)
+    proc = subprocess.run(
+        [*UMLAUTFIX, "-"],
+        stdin=subprocess.DEVNULL if closed else None,
+        stdout=subprocess.DEVNULL if closed == 0 else None,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: os.close(closed),
+        timeout=60,
+        check=False,
+    )
     assert proc.returncode == cli.EXIT_PERMISSION
     assert proc.stderr.decode() == f"umlautfix: {message}\n"
 
 
-def test_permission_denied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_permission_denied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "secret.txt"
     path.write_bytes(b"geheim\n")
     if os.geteuid() != 0:
@@ -414,8 +449,13 @@ def test_usage_errors_are_one_line_and_exit_2(tmp_path: Path, args: list[str], w
 def test_version_and_help() -> None:
     assert run("--version").stdout == b"umlautfix 0.1.0\n"
     help_text = run("--help").stdout.decode()
-    for needle in ("usage: umlautfix [fix] [OPTIONS] [FILE ...]", "examples:", "umlautfix -i *.csv",
-                   "exit codes:", "-i[SUFFIX], --in-place[=SUFFIX]"):
+    for needle in (
+        "usage: umlautfix [fix] [OPTIONS] [FILE ...]",
+        "examples:",
+        "umlautfix -i *.csv",
+        "exit codes:",
+        "-i[SUFFIX], --in-place[=SUFFIX]",
+    ):
         assert needle in help_text
     assert "examples:" in run("validate", "--help").stdout.decode()
 
@@ -423,9 +463,14 @@ def test_version_and_help() -> None:
 def test_broken_pipe_is_quiet(tmp_path: Path) -> None:
     path = tmp_path / "big.txt"
     path.write_bytes("Grüße aus Köln\n".encode() + b"plain ASCII line to make the output long\n" * 200_000)
-    command = " ".join(UMLAUTFIX) + f" {path} | head -1; echo \"rc=${{PIPESTATUS[0]}}\" >&2"
-    proc = subprocess.run(["bash", "-c", command], capture_output=True, timeout=60, check=False,
-                          env={**os.environ, "UMLAUTFIX_CHUNK_BYTES": "4096"})
+    command = " ".join(UMLAUTFIX) + f' {path} | head -1; echo "rc=${{PIPESTATUS[0]}}" >&2'
+    proc = subprocess.run(
+        ["bash", "-c", command],
+        capture_output=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "UMLAUTFIX_CHUNK_BYTES": "4096"},
+    )
     assert proc.stdout == "Grüße aus Köln\n".encode()
     assert proc.stderr == b"rc=0\n"  # no traceback, no 'Broken pipe', exit 0
 
@@ -450,8 +495,9 @@ def run_on_terminal(*args: str | Path, env: dict[str, str]) -> tuple[int, bytes,
     leader, follower = pty.openpty()
     # a terminal of 24 rows and 80 columns (a new pseudo-terminal has 0 x 0, where tqdm draws nothing)
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    proc = subprocess.Popen([*UMLAUTFIX, *map(str, args)], stdout=subprocess.PIPE, stderr=follower,
-                            env={**os.environ, **env})
+    proc = subprocess.Popen(
+        [*UMLAUTFIX, *map(str, args)], stdout=subprocess.PIPE, stderr=follower, env={**os.environ, **env}
+    )
     os.close(follower)
     screen = b""
     while True:

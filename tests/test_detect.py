@@ -27,21 +27,49 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "detect"
 # where a code page's own bytes occur, the expected name is that code page.
 SENTENCE_CASES = [
     # (text, codec it is saved in, expected Detection.encoding, why)
-    ("Die Bürgermeisterin begrüßte „alle Gäste“ – Öffnungszeiten: Mo–Fr", "cp1252", "cp1252",
-     "„ “ – are cp1252's 0x80-0x9F bytes"),
-    ("Schöne Grüße aus Köln, die Äpfel sind für Sie", "latin-1", "latin-1",
-     "no 0x80-0x9F byte: latin-1, cp1252 and iso-8859-15 decode it identically; the base is named"),
-    ("Die Äpfel kosten 5 € pro Kilo, schöne Grüße", "iso-8859-15", "iso-8859-15",
-     "€ at 0xA4 is iso-8859-15's own (latin-1 and cp1252 read ¤ there)"),
-    ("Die Übergröße passt für Männer und Frauen", "cp850", "cp850",
-     "DOS letters at 0x80-0x9F; cp850 and cp437 share them, cp850 is German DOS"),
-    ("Die Kreiszahl π ist größer als drei, sagt Jürgen", "cp437", "cp437",
-     "π at 0xE3 exists in cp437 only (cp850 has Ò there)"),
+    (
+        "Die Bürgermeisterin begrüßte „alle Gäste“ – Öffnungszeiten: Mo–Fr",
+        "cp1252",
+        "cp1252",
+        "„ “ – are cp1252's 0x80-0x9F bytes",
+    ),
+    (
+        "Schöne Grüße aus Köln, die Äpfel sind für Sie",
+        "latin-1",
+        "latin-1",
+        "no 0x80-0x9F byte: latin-1, cp1252 and iso-8859-15 decode it identically; the base is named",
+    ),
+    (
+        "Die Äpfel kosten 5 € pro Kilo, schöne Grüße",
+        "iso-8859-15",
+        "iso-8859-15",
+        "€ at 0xA4 is iso-8859-15's own (latin-1 and cp1252 read ¤ there)",
+    ),
+    (
+        "Die Übergröße passt für Männer und Frauen",
+        "cp850",
+        "cp850",
+        "DOS letters at 0x80-0x9F; cp850 and cp437 share them, cp850 is German DOS",
+    ),
+    (
+        "Die Kreiszahl π ist größer als drei, sagt Jürgen",
+        "cp437",
+        "cp437",
+        "π at 0xE3 exists in cp437 only (cp850 has Ò there)",
+    ),
     ("Größe für Äpfel und Öl, schöne Grüße", "mac-roman", "mac-roman", "Mac Roman letters"),
-    ("Laden Sie den Akku bei 5 °C bis 40 °C", "mac-roman", "mac-roman",
-     "° (0xA1) is glued to C as German writes it; cp1252 reads ¡C, cp850 íC"),
-    ("Die Firma Łukasiewicz aus Łódź liefert nach Köln, sagt Paweł Świątek", "cp1250", "cp1250",
-     "Ł ź ł Ś ą exist in cp1250 only; ö and ó are shared with latin-1"),
+    (
+        "Laden Sie den Akku bei 5 °C bis 40 °C",
+        "mac-roman",
+        "mac-roman",
+        "° (0xA1) is glued to C as German writes it; cp1252 reads ¡C, cp850 íC",
+    ),
+    (
+        "Die Firma Łukasiewicz aus Łódź liefert nach Köln, sagt Paweł Świątek",
+        "cp1250",
+        "cp1250",
+        "Ł ź ł Ś ą exist in cp1250 only; ö and ó are shared with latin-1",
+    ),
     ("Grüße aus Düsseldorf – 20 € für Straßenbahn", "utf-8", "utf-8", "valid UTF-8"),
     ("Grüße aus Düsseldorf – 20 € für Straßenbahn", "utf-16-le", "utf-16-le", "UTF-16 LE without a BOM"),
     ("Grüße aus Düsseldorf – 20 € für Straßenbahn", "utf-16-be", "utf-16-be", "UTF-16 BE without a BOM"),
@@ -80,19 +108,37 @@ def test_byte_order_marks(data: bytes, expected: str, text: str) -> None:
 
 DECLARED_CASES = [
     # (bytes, expected encoding, evidence contains, why)
-    ('<?xml version="1.0" encoding="ISO-8859-15"?><p>Preis: 5 € für Äpfel</p>'.encode("iso-8859-15"),
-     "iso-8859-15", "declared charset ISO-8859-15", "a right declaration is trusted"),
-    ('<meta charset="windows-1252"><p>Schöne Grüße</p>'.encode("cp1252"),
-     "cp1252", "declared charset windows-1252",
-     "right, and latin-1 reads the same: the declaration names it (in Python's spelling)"),
-    ('<meta charset="utf-8"><p>„Schöne Grüße“</p>'.encode("cp1252"),
-     "cp1252", "do not decode", "declared UTF-8, but the bytes are not valid UTF-8"),
-    ('<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1"><p>Grüße</p>'.encode(),
-     "utf-8", "read more German as utf-8", "declared latin-1, but the bytes are UTF-8 (Ã¼ under latin-1)"),
-    ('<?xml version="1.0" encoding="windows-1252"?><p>Größe für Öl</p>'.encode("mac-roman"),
-     "mac-roman", "read more German as mac-roman", "declared cp1252 decodes (Gršße) but reads worse"),
-    ('<meta charset="klingon-8"><p>Größe</p>'.encode("cp1252"),
-     "latin-1", "unknown", "an unknown charset is ignored"),
+    (
+        '<?xml version="1.0" encoding="ISO-8859-15"?><p>Preis: 5 € für Äpfel</p>'.encode("iso-8859-15"),
+        "iso-8859-15",
+        "declared charset ISO-8859-15",
+        "a right declaration is trusted",
+    ),
+    (
+        '<meta charset="windows-1252"><p>Schöne Grüße</p>'.encode("cp1252"),
+        "cp1252",
+        "declared charset windows-1252",
+        "right, and latin-1 reads the same: the declaration names it (in Python's spelling)",
+    ),
+    (
+        '<meta charset="utf-8"><p>„Schöne Grüße“</p>'.encode("cp1252"),
+        "cp1252",
+        "do not decode",
+        "declared UTF-8, but the bytes are not valid UTF-8",
+    ),
+    (
+        '<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1"><p>Grüße</p>'.encode(),
+        "utf-8",
+        "read more German as utf-8",
+        "declared latin-1, but the bytes are UTF-8 (Ã¼ under latin-1)",
+    ),
+    (
+        '<?xml version="1.0" encoding="windows-1252"?><p>Größe für Öl</p>'.encode("mac-roman"),
+        "mac-roman",
+        "read more German as mac-roman",
+        "declared cp1252 decodes (Gršße) but reads worse",
+    ),
+    ('<meta charset="klingon-8"><p>Größe</p>'.encode("cp1252"), "latin-1", "unknown", "an unknown charset is ignored"),
 ]
 
 
@@ -114,10 +160,16 @@ def test_mixed_utf8_and_cp1252_lines() -> None:
 
 MIXED_LINE_CASES = [
     # (bytes, expected text, why)
-    ("Straße „Fuß“\n".encode("cp1252"), "Straße „Fuß“\n",
-     "ß“ (DF 93) is valid UTF-8 (U+07D3): the whole line in cp1252 reads more German"),
-    ("Grüße ".encode() + "aus Köln\n".encode("cp1252"), "Grüße aus Köln\n",
-     "UTF-8 and a cp1252 run in one line: the run alone is decoded in cp1252"),
+    (
+        "Straße „Fuß“\n".encode("cp1252"),
+        "Straße „Fuß“\n",
+        "ß“ (DF 93) is valid UTF-8 (U+07D3): the whole line in cp1252 reads more German",
+    ),
+    (
+        "Grüße ".encode() + "aus Köln\n".encode("cp1252"),
+        "Grüße aus Köln\n",
+        "UTF-8 and a cp1252 run in one line: the run alone is decoded in cp1252",
+    ),
     (b"Gr\x81\xe1e\n", "Grüße\n", "cp1252 cannot decode 0x81: the line falls back to cp850"),
 ]
 
@@ -243,8 +295,11 @@ def test_confidence_is_high_for_a_german_document_and_low_for_a_tie() -> None:
 
 OTHER_LANGUAGE_CASES = [
     # (text, saved as, expected encoding: chardet's choice, in Python's codec names)
-    ("Ahoj všichni, nevíte o někom, kdo umí opravit starý gramofon? Zdědil jsem ho po dědečkovi.",
-     "iso-8859-2", "iso8859-2"),
+    (
+        "Ahoj všichni, nevíte o někom, kdo umí opravit starý gramofon? Zdědil jsem ho po dědečkovi.",
+        "iso-8859-2",
+        "iso8859-2",
+    ),
     ("Привет, как дела? Сегодня хорошая погода в Москве, и мы идём гулять.", "cp1251", "cp1251"),
     ("今天天氣很好，我們去公園散步吧。", "big5", "big5hkscs"),  # Big5-HKSCS is a superset of Big5
     ("今日はいい天気ですね。散歩に行きましょう。", "shift_jis", "cp932"),  # cp932 extends Shift JIS

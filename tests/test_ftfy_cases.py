@@ -63,8 +63,19 @@ def download_cases(cache: Path) -> list[dict[str, Any]]:
         sdist = cache / f"ftfy-{FTFY_VERSION}.tar.gz"
         if not sdist.exists():
             subprocess.run(
-                [sys.executable, "-m", "pip", "download", "--no-binary", ":all:", "--no-deps",
-                 f"ftfy=={FTFY_VERSION}", "-d", str(cache), "--quiet"],
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "download",
+                    "--no-binary",
+                    ":all:",
+                    "--no-deps",
+                    f"ftfy=={FTFY_VERSION}",
+                    "-d",
+                    str(cache),
+                    "--quiet",
+                ],
                 check=True,
             )
         with tarfile.open(sdist) as archive:

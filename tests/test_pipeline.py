@@ -96,8 +96,11 @@ SPLIT_CASES = [
     # (input, expected output, why)
     ("Grüße\n".encode(), "Grüße\n".encode(), "2-byte ü and ß"),
     ("5 € und 🔥\n".encode(), "5 € und 🔥\n".encode(), "3-byte € and 4-byte emoji"),
-    (mojibake("Sie kämpfen für Größe\n").encode(), "Sie kämpfen für Größe\n".encode(),
-     "mojibake whose every character is 2 bytes in UTF-8: repaired the same whatever the reads"),
+    (
+        mojibake("Sie kämpfen für Größe\n").encode(),
+        "Sie kämpfen für Größe\n".encode(),
+        "mojibake whose every character is 2 bytes in UTF-8: repaired the same whatever the reads",
+    ),
 ]
 
 
@@ -258,8 +261,9 @@ def test_memory_stays_bounded_on_a_long_stream() -> None:
 
 
 def test_verdict_on_a_short_output_sees_all_of_it() -> None:
-    _, result = run(mojibake("Schöne Grüße aus Köln, die Äpfel sind für Sie und die Straße ist breit.\n").encode(),
-                    validate=True)
+    _, result = run(
+        mojibake("Schöne Grüße aus Köln, die Äpfel sind für Sie und die Straße ist breit.\n").encode(), validate=True
+    )
     assert result.validation is not None and result.validation.verdict == "clean"
     assert not result.sampled
 
@@ -283,8 +287,9 @@ LOCATE_CASES = [
 
 
 @pytest.mark.parametrize(("pieces", "offset", "expected", "why"), LOCATE_CASES, ids=[c[3][:30] for c in LOCATE_CASES])
-def test_sample_locates_offsets_in_the_file(pieces: list[tuple[int, int, str]], offset: int,
-                                            expected: tuple[int, int], why: str) -> None:
+def test_sample_locates_offsets_in_the_file(
+    pieces: list[tuple[int, int, str]], offset: int, expected: tuple[int, int], why: str
+) -> None:
     sample = TextSample()
     for line, column, text in pieces:
         sample.add(line, column, text)

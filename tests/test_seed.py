@@ -31,8 +31,19 @@ def test_expected_file_differs_from_seed_only_in_the_mojibake() -> None:
     for before, after in zip(seed_lines, expected_lines, strict=True):
         if before != after:
             assert any(m in before for m in ("Ã", "ğŸ"))
-    for word in ("🔥🔥", "kämpfen", "schließlich", "Überfall", "Länder", "südkoreanischen",
-                 "unterstützt", "Präsidenten", "getötet", "verbündeten", "militärische"):
+    for word in (
+        "🔥🔥",
+        "kämpfen",
+        "schließlich",
+        "Überfall",
+        "Länder",
+        "südkoreanischen",
+        "unterstützt",
+        "Präsidenten",
+        "getötet",
+        "verbündeten",
+        "militärische",
+    ):
         assert word in expected
     assert "Ã" not in expected and "ğ" not in expected
     # front matter, URLs, blank lines and the trailing newlines survive as they were

@@ -31,29 +31,56 @@ GERMAN = (
 
 VERDICT_CASES = [
     (GERMAN, "clean", "modern German news"),
-    ("Im Ukrainekrieg kÃ¤mpfen Nordkoreaner an der Seite Russlands, berichten mehrere Zeitungen.",
-     "mojibake", "UTF-8 read as cp1252"),
+    (
+        "Im Ukrainekrieg kÃ¤mpfen Nordkoreaner an der Seite Russlands, berichten mehrere Zeitungen.",
+        "mojibake",
+        "UTF-8 read as cp1252",
+    ),
     ("Die GrÃ¶ÃŸe der Wohnung überrascht", "mojibake", "mixed: clean umlaut beside mojibake"),
     ("Der Kaffee schmeckt heute sehr gut.\x85", "mojibake", "a C1 control is mojibake of a code page"),
-    ("Die Gr??e der Wohnung hat uns f?r den Preis wirklich ?berrascht, sagt die Familie.",
-     "lossy", "umlauts lost to '?'"),
-    ("Die Gr\ufffd\ufffde der Wohnung hat uns \ufffdberrascht, sagt die Familie am Abend.",
-     "lossy", "umlauts lost to U+FFFD"),
-    ("Wir bedanken uns fuer die schnelle Lieferung, die Aerzte und Pfleger waren sehr zufrieden damit.",
-     "transliterated", "ae/ue spellings the lexicon knows, no umlaut in the text"),
-    ("The city council voted on Tuesday to extend the opening hours of three public libraries.",
-     "not_german", "English"),
-    ("Le conseil municipal a voté mardi la prolongation des horaires de trois bibliothèques.",
-     "not_german", "French"),
-    ("De gemeenteraad heeft dinsdag ingestemd met de aanleg van een nieuwe fietsbrug over het kanaal.",
-     "not_german", "Dutch: no letter outside a-z, the distinctive German words decide"),
-    ("Kommunen har beslutat att förlänga öppettiderna för simhallarna under sommaren i år. "
-     "Från och med juli kan alla bada från klockan sex på morgonen till tio på kvällen.",
-     "not_german", "Swedish: ä and ö, but å and no German words"),
-    ("Kaupunginvaltuusto päätti tiistaina pidentää kolmen kirjaston aukioloaikoja, koska asukkaat "
-     "keräsivät yli neljätuhatta allekirjoitusta.", "not_german", "Finnish: ä and ö only, bigrams decide"),
-    ("Belediye meclisi salı günü üç halk kütüphanesinin çalışma saatlerini uzatma kararı aldı.",
-     "not_german", "Turkish: ü and ö, but ş ı ğ ç"),
+    (
+        "Die Gr??e der Wohnung hat uns f?r den Preis wirklich ?berrascht, sagt die Familie.",
+        "lossy",
+        "umlauts lost to '?'",
+    ),
+    (
+        "Die Gr\ufffd\ufffde der Wohnung hat uns \ufffdberrascht, sagt die Familie am Abend.",
+        "lossy",
+        "umlauts lost to U+FFFD",
+    ),
+    (
+        "Wir bedanken uns fuer die schnelle Lieferung, die Aerzte und Pfleger waren sehr zufrieden damit.",
+        "transliterated",
+        "ae/ue spellings the lexicon knows, no umlaut in the text",
+    ),
+    (
+        "The city council voted on Tuesday to extend the opening hours of three public libraries.",
+        "not_german",
+        "English",
+    ),
+    ("Le conseil municipal a voté mardi la prolongation des horaires de trois bibliothèques.", "not_german", "French"),
+    (
+        "De gemeenteraad heeft dinsdag ingestemd met de aanleg van een nieuwe fietsbrug over het kanaal.",
+        "not_german",
+        "Dutch: no letter outside a-z, the distinctive German words decide",
+    ),
+    (
+        "Kommunen har beslutat att förlänga öppettiderna för simhallarna under sommaren i år. "
+        "Från och med juli kan alla bada från klockan sex på morgonen till tio på kvällen.",
+        "not_german",
+        "Swedish: ä and ö, but å and no German words",
+    ),
+    (
+        "Kaupunginvaltuusto päätti tiistaina pidentää kolmen kirjaston aukioloaikoja, koska asukkaat "
+        "keräsivät yli neljätuhatta allekirjoitusta.",
+        "not_german",
+        "Finnish: ä and ö only, bigrams decide",
+    ),
+    (
+        "Belediye meclisi salı günü üç halk kütüphanesinin çalışma saatlerini uzatma kararı aldı.",
+        "not_german",
+        "Turkish: ü and ö, but ş ı ğ ç",
+    ),
     ("Hallo Welt", "too_short", "clean, but too few letters to judge"),
     ("Grüße aus München!", "too_short", "German, but under MIN_LETTERS"),
     ("", "too_short", "empty"),
@@ -248,12 +275,26 @@ STATISTICS_CASES = [
     ("text", "letters", "umlauts", "sharp_s", "capitals", "outside", "words", "german", "foreign"), STATISTICS_CASES
 )
 def test_letter_statistics(
-    text: str, letters: int, umlauts: int, sharp_s: int, capitals: int, outside: int, words: int, german: int,
+    text: str,
+    letters: int,
+    umlauts: int,
+    sharp_s: int,
+    capitals: int,
+    outside: int,
+    words: int,
+    german: int,
     foreign: int,
 ) -> None:
     s = letter_statistics(text)
     assert (s.letters, s.umlauts, s.sharp_s, s.capitals, s.outside, s.words, s.german_words, s.foreign_words) == (
-        letters, umlauts, sharp_s, capitals, outside, words, german, foreign
+        letters,
+        umlauts,
+        sharp_s,
+        capitals,
+        outside,
+        words,
+        german,
+        foreign,
     )
     assert s.word_share == pytest.approx((german - foreign) / words if words else 0.0)
 

@@ -337,8 +337,15 @@ def _progress_bar(items: Sequence[Input], enabled: bool) -> Any:
             total += item.path.stat().st_size if item.path is not None else 0
     delay = float(os.environ.get("UMLAUTFIX_PROGRESS_DELAY", PROGRESS_DELAY_S))
     return tqdm(
-        total=total or None, unit="B", unit_scale=True, unit_divisor=1024, file=sys.stderr,
-        delay=delay, leave=False, dynamic_ncols=True, desc="umlautfix",
+        total=total or None,
+        unit="B",
+        unit_scale=True,
+        unit_divisor=1024,
+        file=sys.stderr,
+        delay=delay,
+        leave=False,
+        dynamic_ncols=True,
+        desc="umlautfix",
     )
 
 
@@ -404,8 +411,14 @@ def _fix_one(item: Input, ns: argparse.Namespace, config: StreamConfig, console:
         watchers.append(UnifiedDiff(item.name, _write_stdout))
     source = item.open()
     if ns.in_place is not None:
-        result = fix_file(source, None, config, backup_suffix=ns.in_place or None,
-                          follow_symlinks=ns.follow_symlinks, watchers=watchers)
+        result = fix_file(
+            source,
+            None,
+            config,
+            backup_suffix=ns.in_place or None,
+            follow_symlinks=ns.follow_symlinks,
+            watchers=watchers,
+        )
     elif ns.output:
         result = fix_file(source, Path(ns.output), config, follow_symlinks=ns.follow_symlinks, watchers=watchers)
     elif ns.check or ns.diff:
@@ -514,11 +527,20 @@ def _validation_line(name: str, result: FileResult, as_json: bool) -> str:
     if as_json:
         return json.dumps(
             {
-                "file": name, "verdict": v.verdict, "score": v.score, "ok": v.ok, "sampled": result.sampled,
+                "file": name,
+                "verdict": v.verdict,
+                "score": v.score,
+                "ok": v.ok,
+                "sampled": result.sampled,
                 "encoding": result.detection.encoding,
                 "findings": [
-                    {"kind": f.finding.kind, "line": f.line, "column": f.column, "text": f.finding.text[:80],
-                     "note": f.finding.note}
+                    {
+                        "kind": f.finding.kind,
+                        "line": f.line,
+                        "column": f.column,
+                        "text": f.finding.text[:80],
+                        "note": f.finding.note,
+                    }
                     for f in result.findings[:50]
                 ],
             },
@@ -575,11 +597,16 @@ def _parser(command: str) -> _Parser:
     )
     parser.add_argument("--version", action="version", version=f"umlautfix {__version__}")
     parser.add_argument("files", nargs="*", metavar="FILE", help="input files; none or '-' reads stdin")
-    parser.add_argument("-r", "--recursive", action="store_true",
-                        help="walk directories (binary files are skipped with a note; .git and such are not entered)")
+    parser.add_argument(
+        "-r",
+        "--recursive",
+        action="store_true",
+        help="walk directories (binary files are skipped with a note; .git and such are not entered)",
+    )
     if command in ("fix", "validate"):
-        parser.add_argument("-e", "--encoding", metavar="ENC",
-                            help="the input's encoding: skip detection, decode strictly")
+        parser.add_argument(
+            "-e", "--encoding", metavar="ENC", help="the input's encoding: skip detection, decode strictly"
+        )
     if command == "fix":
         _fix_options(parser)
     else:
@@ -589,25 +616,37 @@ def _parser(command: str) -> _Parser:
 
 def _fix_options(parser: _Parser) -> None:
     writing = parser.add_argument_group("where the output goes (default: stdout)")
-    writing.add_argument("-i", "--in-place", metavar="SUFFIX", default=None,
-                         help="rewrite each FILE atomically (only if it changes); -iSUFFIX / --in-place=SUFFIX "
-                         "also keeps the original as FILE+SUFFIX (the suffix must be attached)")
-    writing.add_argument("-o", "--output", metavar="OUT",
-                         help="write to OUT (atomically) instead of stdout; one input only")
-    writing.add_argument("--check", action="store_true",
-                         help="write nothing; name the files that would change on stdout; exit 1 if any")
+    writing.add_argument(
+        "-i",
+        "--in-place",
+        metavar="SUFFIX",
+        default=None,
+        help="rewrite each FILE atomically (only if it changes); -iSUFFIX / --in-place=SUFFIX "
+        "also keeps the original as FILE+SUFFIX (the suffix must be attached)",
+    )
+    writing.add_argument(
+        "-o", "--output", metavar="OUT", help="write to OUT (atomically) instead of stdout; one input only"
+    )
+    writing.add_argument(
+        "--check", action="store_true", help="write nothing; name the files that would change on stdout; exit 1 if any"
+    )
     writing.add_argument("--diff", action="store_true", help="write nothing but a unified diff on stdout")
-    writing.add_argument("--follow-symlinks", action="store_true",
-                         help="with -i/-o, rewrite the target of a symbolic link (by default a link is refused)")
+    writing.add_argument(
+        "--follow-symlinks",
+        action="store_true",
+        help="with -i/-o, rewrite the target of a symbolic link (by default a link is refused)",
+    )
     telling = parser.add_argument_group("what is told on stderr")
     telling.add_argument("--explain", action="store_true", help="each change as FILE:LINE:COL: before → after (reason)")
-    telling.add_argument("--report", choices=["json"],
-                         help="one JSON object per file: encoding, confidence, evidence, changes, verdict")
+    telling.add_argument(
+        "--report", choices=["json"], help="one JSON object per file: encoding, confidence, evidence, changes, verdict"
+    )
     telling.add_argument("--no-progress", action="store_true", help="no progress bar (shown only on a terminal anyway)")
     telling.add_argument("-q", "--quiet", action="store_true", help="no notes (skipped files, summary)")
     coding = parser.add_argument_group("encodings")
-    coding.add_argument("--output-encoding", metavar="ENC", default="utf-8",
-                        help="the output's encoding (default utf-8)")
+    coding.add_argument(
+        "--output-encoding", metavar="ENC", default="utf-8", help="the output's encoding (default utf-8)"
+    )
 
 
 SHORT_FLAGS = frozenset("rq")  # short options without a value, which may be clustered with -i (-ri.bak)

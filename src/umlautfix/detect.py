@@ -129,9 +129,7 @@ _DECLARED = re.compile(
 )
 _HIGH_RUN = re.compile(rb"[\x80-\xff]+")
 _HIGH_SET_RE = re.compile(rb"[\x80-\xff]")
-_UTF8_MULTIBYTE = re.compile(
-    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
-)
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
 
 class BinaryInputError(ValueError):
@@ -462,9 +460,7 @@ def _declared(data: bytes, evidence: list[str]) -> Detection | None:
     better = [r for r in rivals if r.cost < declared_cost and codec not in r.codecs]
     if better:
         best = min(better, key=lambda r: r.cost)
-        evidence.append(
-            f"declared charset {name} ignored: the bytes read more German as {best.codecs[0]}"
-        )
+        evidence.append(f"declared charset {name} ignored: the bytes read more German as {best.codecs[0]}")
         return None
     why = f"declared charset {name}; the bytes decode under it and no other reading is more German"
     return Detection(codec, 0.99, [why])
@@ -601,9 +597,7 @@ def _german_single_byte(readings: list[_Reading], evidence: list[str]) -> Detect
     return Detection(name, _confidence(best, readings), [*evidence, why])
 
 
-def _mixed_detection(
-    data: bytes, sample: bytes, readings: list[_Reading], evidence: list[str]
-) -> Detection | None:
+def _mixed_detection(data: bytes, sample: bytes, readings: list[_Reading], evidence: list[str]) -> Detection | None:
     """UTF-8 with single-byte lines: chosen when it reads more German than any
     single code page for the whole input."""
     codec = _mixed_codec(sample)

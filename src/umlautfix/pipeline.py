@@ -9,7 +9,7 @@
    `max_line_bytes` is cut into pieces, never inside a character. A line that
    contradicts the detected encoding (cp1252 bytes in a UTF-8 file, a UTF-8 line
    in a cp1252 file) is decoded on its own, and watchers are told;
-3. repair: only lines the repair stage would look at (`SUSPECT`) go through
+3. repair: only lines the repair stage would look at (`repair.find_suspect`) go through
    `repair()`, one line at a time; everything else passes as whole blocks;
 4. write: unchanged text in the output's own encoding is written as the input
    bytes themselves, so clean UTF-8 comes out byte for byte.
@@ -70,14 +70,6 @@ SAMPLE_PIECE_CHARS = 1 << 11
 DIFF_CONTEXT = 3
 DIFF_MAX_HUNK_LINES = 2_000  # a longer run of changed lines is split into several hunks
 
-# The repair stage's own test for "worth a look": repair() returns text that does not
-# match it untouched, so text that does not match need not be handed over at all.
-# Where the stage does not publish it, a superset (anything non-ASCII, '?' or '&').
-SUSPECT: re.Pattern[str] = (
-    getattr(repair_stage, "SUSPECT", None)
-    or getattr(repair_stage, "_SUSPECT", None)
-    or re.compile(r"[^\x00-\x7f]|[?&]")
-)
 # Pure ASCII without '?' and '&' is never suspect: the fast path for ASCII blocks.
 _ASCII_SUSPECT_BYTES = (b"?", b"&")
 # A multi-byte UTF-8 sequence: in a file read as an 8-bit code page, a line holding one
@@ -475,8 +467,8 @@ class _Repairer:
             return
         cursor = _Cursor(block.line, block.column)
         pos = 0
-        while pos < len(text) and (match := SUSPECT.search(text, max(pos - 1, 0))) is not None:
-            last = max(match.end() - 1, pos)  # a match may start at the '\n' before its line
+        while pos < len(text) and (found := repair_stage.find_suspect(text, max(pos - 1, 0))) is not None:
+            last = max(found[1] - 1, pos)  # a match may start at the '\n' before its line
             start = max(text.rfind("\n", 0, last) + 1, pos)
             end = text.find("\n", last) + 1 or len(text)
             if start > pos:
@@ -529,7 +521,7 @@ class _Repairer:
 def _worth_a_look(block: _Block) -> bool:
     if block.raw is not None and block.raw.isascii():
         return any(mark in block.raw for mark in _ASCII_SUSPECT_BYTES)
-    return SUSPECT.search(block.text) is not None
+    return repair_stage.might_need_repair(block.text)
 
 
 class _Output:

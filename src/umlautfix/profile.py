@@ -73,9 +73,7 @@ class Profile:
 @lru_cache(maxsize=1)
 def german_profile() -> Profile:
     """Load the shipped profile once."""
-    raw = json.loads(
-        resources.files("umlautfix").joinpath("data/profile_de.json").read_text("utf-8")
-    )
+    raw = json.loads(resources.files("umlautfix").joinpath("data/profile_de.json").read_text("utf-8"))
     return Profile(
         letters=raw["letters"],
         capitals=raw["capitals"],
@@ -256,8 +254,7 @@ def _word_statistics(word: str) -> tuple[int, int, int, int, int, float, bool]:
     sharp_s = low.count("ß")
     capitals = 0 if word.islower() else sum(ch.isupper() for ch in word)
     german = len(low) >= 2 and (
-        low.replace("ß", "ss") in profile.common_words
-        or (not outside and _UMLAUT_OR_SHARP_S.search(low) is not None)
+        low.replace("ß", "ss") in profile.common_words or (not outside and _UMLAUT_OR_SHARP_S.search(low) is not None)
     )
     return len(low), umlauts, sharp_s, capitals, outside, logp_sum, german
 

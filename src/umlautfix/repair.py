@@ -165,6 +165,19 @@ class Repair:
     unresolved: list[Change] = field(default_factory=list)
 
 
+def might_need_repair(text: str) -> bool:
+    """The cheap first look: False promises that repair() returns `text` unchanged,
+    so callers (the streaming pipeline) may skip text that does not need it."""
+    return _SUSPECT.search(text) is not None
+
+
+def find_suspect(text: str, pos: int = 0) -> tuple[int, int] | None:
+    """The next place at or after `pos` that makes `text` worth a look, as (start, end),
+    or None: lines without one come back from repair() unchanged."""
+    match = _SUSPECT.search(text, pos)
+    return None if match is None else match.span()
+
+
 def fix_text(text: str) -> str:
     """Repair the mojibake in `text`; clean text comes back unchanged."""
     return repair(text).text
@@ -180,7 +193,7 @@ def repair(
     use_ftfy: bool = True,
 ) -> Repair:
     """Repair `text` and explain every change (see the module docstring for the steps)."""
-    if not text or not _SUSPECT.search(text):
+    if not text or not might_need_repair(text):
         return Repair(text)
     current, changes = text, []
     if entities and "&" in text and "<" not in text:
@@ -284,10 +297,7 @@ def _trimmed(start: int, before: str, after: str, reason: str) -> Change:
     while head < min(len(before), len(after)) and before[head] == after[head]:
         head += 1
     tail = 0
-    while (
-        tail < min(len(before), len(after)) - head
-        and before[len(before) - 1 - tail] == after[len(after) - 1 - tail]
-    ):
+    while tail < min(len(before), len(after)) - head and before[len(before) - 1 - tail] == after[len(after) - 1 - tail]:
         tail += 1
     return Change(
         start + head,
@@ -403,13 +413,23 @@ def _read_run(text: str, start: int, end: int) -> tuple[int, int, float, dict[st
             # in the Portuguese words that start with "à" ("Ã s" is "às", as ftfy reads it)
             rest = text[end + 1 : end + 6]
             gap = " " if after_space and not after_space.isspace() and not rest.startswith(A_GRAVE_WORDS) else ""
-            return start, end + 1, base_ext, {
-                codec: Reading(
-                    _with_gap(r.text, gap), r.codecs, f"{r.reason}, byte A0 lost to a space", False, r.cost,
-                    r.layers, r.consistent,
-                )
-                for codec, r in extended.items()
-            }
+            return (
+                start,
+                end + 1,
+                base_ext,
+                {
+                    codec: Reading(
+                        _with_gap(r.text, gap),
+                        r.codecs,
+                        f"{r.reason}, byte A0 lost to a space",
+                        False,
+                        r.cost,
+                        r.layers,
+                        r.consistent,
+                    )
+                    for codec, r in extended.items()
+                },
+            )
     return (start, end, base, plain) if plain else None
 
 
