@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
@@ -116,6 +117,9 @@ def _byte_options(codec: str) -> dict[str, tuple[int, ...]]:
     return case_variant_bytes(codec)
 
 
+UTF8_MAX_LENGTH = 4
+
+
 def _utf8_length(lead: int) -> int:
     return 2 if 0xC2 <= lead <= 0xDF else 3 if 0xE0 <= lead <= 0xEF else 4 if 0xF0 <= lead <= 0xF4 else 0
 
@@ -148,12 +152,14 @@ def _readings_at(run: str, i: int, codec: str) -> Iterator[tuple[int, str, bool]
                     yield length, ch, (lead, *conts) != primary
 
 
-def _best_reading(run: str, i: int) -> tuple[int, str, str] | None:
-    """The cheapest reading of run[i:] as UTF-8 in any code page the repair stage undoes
-    (re-cased readings pay a little; ties go to the more common code page)."""
+@lru_cache(maxsize=65536)
+def _best_reading(window: str) -> tuple[int, str, str] | None:
+    """The cheapest reading of the start of `window` (at most four characters: the longest
+    UTF-8 sequence) as UTF-8 in any code page the repair stage undoes (re-cased readings
+    pay a little; ties go to the more common code page). Cached: mojibake repeats its pairs."""
     best: tuple[float, int, str, str] | None = None
     for codec in MOJIBAKE_CODECS:
-        for length, ch, recased in _readings_at(run, i, codec):
+        for length, ch, recased in _readings_at(window, 0, codec):
             price = char_cost(ch) + (RECASED_PRICE if recased else 0.0)
             if best is None or price < best[0]:
                 best = (price, length, ch, REPORT_NAMES[codec] + (", re-cased" if recased else ""))
@@ -164,7 +170,7 @@ def _mojibake_spans(run: str) -> Iterator[tuple[int, int, str, str]]:
     """(start, end, repaired character, code page) of each UTF-8 sequence in `run`."""
     i = 0
     while i < len(run) - 1:
-        reading = _best_reading(run, i)
+        reading = _best_reading(run[i : i + UTF8_MAX_LENGTH])
         if reading is None:
             i += 1
             continue
@@ -249,19 +255,21 @@ def find_codepage_mixup(text: str) -> Iterator[Finding]:
     word ("Gr”áe" -> "Größe"); a symbol standing alone confirms it when its reversal is
     clearly cheaper for the German scorer ("¤" -> "€"). The mix-up confirmed by most
     words wins, if they are at least half of the words it touches: French "président"
-    reads as "präsident" through one mix-up, but "été", "déjà" read as nothing."""
-    words = [(m, frozenset(m.group())) for m in _MIXUP_WORD.finditer(text) if _SUSPECT_CHAR.search(m.group())]
-    if not words:
+    reads as "präsident" through one mix-up, but "été", "déjà" read as nothing.
+    Each distinct word is judged once per mix-up and counted as often as it occurs."""
+    occurrences = _suspect_words(text)
+    if not occurrences:
         return
-    best: tuple[tuple[int, float], str, str, list[re.Match[str]]] | None = None
+    chars_of = {word: frozenset(word) for word in occurrences}
+    best: tuple[tuple[int, float], str, str, list[str]] | None = None
     for saved, opened in MIXUP_PAIRS:
-        table = _mixup_table(saved, opened)
-        touched = [m for m, chars in words if not chars.isdisjoint(table)]
-        confirmed = [m for m in touched if _confirms_mixup(m.group(), saved, opened)]
-        if not confirmed or 2 * len(confirmed) < len(touched):
+        confirmed = _confirmed_words(occurrences, chars_of, saved, opened)
+        if not confirmed:
             continue
         # most confirmed words first, then the cheapest reading ("¤" is "€" rather than "Ï")
-        rank = (len(confirmed), -sum(cost(_reverse_mixup(m.group(), saved, opened)) for m in confirmed))
+        n_confirmed = sum(occurrences[word] for word in confirmed)
+        reading_cost = sum(cost(_reverse_mixup(word, saved, opened)) * occurrences[word] for word in confirmed)
+        rank = (n_confirmed, -reading_cost)
         if best is None or rank > best[0]:
             best = (rank, saved, opened, confirmed)
     if best is None:
@@ -269,14 +277,49 @@ def find_codepage_mixup(text: str) -> Iterator[Finding]:
     _, saved, opened, confirmed = best
     table = _mixup_table(saved, opened)
     how = f"saved as {REPORT_NAMES.get(saved, saved)}, opened as {REPORT_NAMES.get(opened, opened)}"
-    for m in confirmed:
+    confirmed_words = set(confirmed)
+    for m in _MIXUP_WORD.finditer(text):
+        if m.group() not in confirmed_words:
+            continue
         for i, ch in enumerate(m.group(), m.start()):
             if ch in table and _SUSPECT_CHAR.match(ch):
                 yield Finding("mojibake", i, i + 1, ch, f"{table[ch]!r}: {how}")
 
 
+def _confirmed_words(
+    occurrences: dict[str, int], chars_of: dict[str, frozenset[str]], saved: str, opened: str
+) -> list[str]:
+    """The words that confirm the mix-up (saved, opened), if they are at least half of the
+    words it touches (counted with repetitions), else none. Frequent words are judged first,
+    and judging stops once half can no longer be reached (Spanish text touches many words)."""
+    table = _mixup_table(saved, opened)
+    touched = sorted(
+        (word for word, chars in chars_of.items() if not chars.isdisjoint(table)),
+        key=lambda word: -occurrences[word],
+    )
+    n_touched = sum(occurrences[word] for word in touched)
+    unjudged = n_touched
+    n_confirmed = 0
+    confirmed = []
+    for word in touched:
+        if 2 * (n_confirmed + unjudged) < n_touched:
+            return []
+        unjudged -= occurrences[word]
+        if _confirms_mixup(word, saved, opened):
+            confirmed.append(word)
+            n_confirmed += occurrences[word]
+    return confirmed if n_confirmed and 2 * n_confirmed >= n_touched else []
+
+
+def _suspect_words(text: str) -> dict[str, int]:
+    """Each distinct word with a character outside ASCII and äöüÄÖÜ -> how often it occurs."""
+    counts = Counter(_MIXUP_WORD.findall(text))
+    return {word: n for word, n in counts.items() if _SUSPECT_CHAR.search(word)}
+
+
 _GERMAN_WORD = re.compile("[a-zA-ZäöüßÄÖÜ]+")
 _UMLAUT_OR_SHARP_S = re.compile("[äöüßÄÖÜ]")
+LEXICON_MAX_LOST = 4  # lexicon.restorations fills at most this many lost characters of a word
 _MIXUP_WORD = re.compile(r"[^\s\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f«»„“‚‘’–—]+")
 
 
@@ -292,13 +335,10 @@ def _confirms_mixup(word: str, saved: str, opened: str) -> bool:
     if _word_frequency(fixed) >= MIXUP_MIN_ZIPF:
         return True
     # a compound or a name the lexicon does not list: German letters only, in German order
+    if _GERMAN_WORD.fullmatch(fixed) is None or _UMLAUT_OR_SHARP_S.search(fixed) is None:
+        return False
     stats = letter_statistics(fixed)
-    return (
-        _GERMAN_WORD.fullmatch(fixed) is not None
-        and _UMLAUT_OR_SHARP_S.search(fixed) is not None
-        and stats.letters >= MIXUP_MIN_LETTERS
-        and stats.bigram_logp >= MIXUP_MIN_BIGRAM_LOGP
-    )
+    return stats.letters >= MIXUP_MIN_LETTERS and stats.bigram_logp >= MIXUP_MIN_BIGRAM_LOGP
 
 
 def _reverse_mixup(word: str, saved: str, opened: str) -> str:
@@ -310,16 +350,18 @@ def _mixup_translation(saved: str, opened: str) -> dict[int, str]:
     return str.maketrans(_mixup_table(saved, opened))
 
 
+@lru_cache(maxsize=65536)
 def _word_frequency(word: str) -> float:
     """Zipf frequency of a word with umlauts or ß in the lexicon, 0 if it is not there."""
-    if len(word) < 3:
-        return 0.0
+    if len(word) < 3 or not 1 <= len(_UMLAUT_OR_SHARP_S.findall(word)) <= LEXICON_MAX_LOST:
+        return 0.0  # nothing for the lexicon to restore, or more than it tries
     template = "".join("\x00" if ch in "äöüßÄÖÜ" else ch for ch in word)
     folded = lexicon.fold(word)
     return next((zipf for w, zipf in lexicon.restorations(template, "\x00") if lexicon.fold(w) == folded), 0.0)
 
 
-_STRAY_SYMBOL = re.compile(r"(?<=[^\W\d_])[\u00a8\u00af\u00b8\u02c6-\u02dd\u2500-\u259f](?=[^\W\d_])")
+# the symbol first, then the letter before it (a look-behind first would be tried at every character)
+_STRAY_SYMBOL = re.compile(r"[\u00a8\u00af\u00b8\u02c6-\u02dd\u2500-\u259f](?<=[^\W\d_].)(?=[^\W\d_])", re.S)
 
 
 def find_stray_symbol(text: str) -> Iterator[Finding]:
@@ -331,12 +373,14 @@ def find_stray_symbol(text: str) -> Iterator[Finding]:
 
 # --- Lost characters, control characters ---------------------------------------------------
 
+# Each alternative starts with the "?" or U+FFFD itself and looks behind from there, so
+# that the scan skips to the next "?" instead of trying a look-behind at every character.
 _LOST = re.compile(
     r"\ufffd+"
-    r"|(?<=[^\W\d_])\?+(?=[^\W\d_])"  # inside a word: "Gr??e"
-    r"|(?<![\w?])\?+(?=[^\W\d_]{2})"  # starting a word: "?bersicht", "?Kabale und Liebe?"
-    r"|(?<=\s)\?(?=\s+[a-zäöüß0-9])"  # a lost dash: "10 ? 12 Uhr"
-    r"|(?<=[.!?…] )\?(?=\s|$)"  # a lost emoji after a sentence: "Danke!! ?"
+    r"|\?(?<=[^\W\d_]\?)\?*(?=[^\W\d_])"  # inside a word: "Gr??e"
+    r"|\?(?<![\w?]\?)\?*(?=[^\W\d_]{2})"  # starting a word: "?bersicht", "?Kabale und Liebe?"
+    r"|\?(?<=\s\?)(?=\s+[a-zäöüß0-9])"  # a lost dash: "10 ? 12 Uhr"
+    r"|\?(?<=[.!?…] \?)(?=\s|$)"  # a lost emoji after a sentence: "Danke!! ?"
 )
 _SPACE = re.compile(r"\s")
 _NOT_SPACE = re.compile(r"\S*")
@@ -369,7 +413,14 @@ def _restoration(text: str, start: int, end: int) -> str:
     right = end
     while right < min(len(text), end + WINDOW) and _is_word_char(text[right]):
         right += 1
-    readings = lexicon.restorations(text[left:right], "?\ufffd")
+    return _likely_reading(text[left:right])
+
+
+@lru_cache(maxsize=65536)
+def _likely_reading(word: str) -> str:
+    """The lexicon's most frequent reading of a word with lost characters, as a note; cached,
+    since a damaged text repeats its damaged words."""
+    readings = lexicon.restorations(word, "?\ufffd")
     return f"{readings[0][0]!r}?" if readings else ""
 
 
