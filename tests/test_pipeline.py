@@ -257,6 +257,77 @@ def test_memory_stays_bounded_on_a_long_stream() -> None:
     assert peak < 2_000_000, f"peak {peak} bytes for a {len(block) * count} byte stream"
 
 
+# ---------------------------------------------------------------------------- only suspect lines go to repair
+
+FIRST_LOOK_LINES = [
+    # (line, goes to repair, why)
+    ("Grüße aus Köln, schöne Straße\n", False, "clean German: umlauts and ß are not suspect"),
+    ("plain ASCII without marks\n", False, "ASCII without '?' or '&' is skipped on its bytes"),
+    (mojibake("Im Krieg kämpfen sie\n"), True, "UTF-8 read as cp1252"),
+    ("„Anführung“ – 5 €\n", False, "German typography"),
+    ("f\ufffdr alle\n", True, "a replacement character: a lost letter"),
+    ("Gr??e\n", True, "question marks inside a word: lost letters"),
+]
+
+
+def _spy_on_repair(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[tuple[str, int]]]:
+    """Record the texts handed to repair() and every (text, pos) the first look is asked about
+    (calls from inside repair() included: they look at the line repair was given, not at a block)."""
+    import umlautfix.pipeline as pipeline_module
+
+    repaired: list[str] = []
+    looks: list[tuple[str, int]] = []
+    real_repair, real_find = pipeline_module.repair, pipeline_module.repair_stage.find_suspect
+    real_might = pipeline_module.repair_stage.might_need_repair
+
+    def spy_repair(text: str):  # type: ignore[no-untyped-def]
+        repaired.append(text)
+        return real_repair(text)
+
+    def spy_find(text: str, pos: int = 0) -> tuple[int, int] | None:
+        looks.append((text, pos))
+        return real_find(text, pos)
+
+    def spy_might(text: str) -> bool:
+        looks.append((text, 0))
+        return real_might(text)
+
+    monkeypatch.setattr(pipeline_module, "repair", spy_repair)
+    monkeypatch.setattr(pipeline_module.repair_stage, "find_suspect", spy_find)
+    monkeypatch.setattr(pipeline_module.repair_stage, "might_need_repair", spy_might)
+    return repaired, looks
+
+
+@pytest.mark.parametrize("chunk", [7, 64, 1 << 20])
+def test_repair_sees_the_suspect_lines_once_each_and_nothing_else(monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+    lines = [line for line, _, _ in FIRST_LOOK_LINES] * 3
+    repaired, _ = _spy_on_repair(monkeypatch)
+    run("".join(lines).encode(), chunk_bytes=chunk)
+    expected = [line for line, suspect, _ in FIRST_LOOK_LINES if suspect] * 3
+    assert repaired == expected
+
+
+def test_the_first_look_runs_over_each_block_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 300 KB of clean German, one broken line in the middle, another at the end: one block
+    clean = "Grüße aus Köln, schöne Straße\n" * 10_000
+    data = (clean + mojibake("Im Krieg kämpfen sie\n") + clean + mojibake("Größe\n")).encode()
+    _, looks = _spy_on_repair(monkeypatch)
+    output, result = run(data)
+    assert output == (clean + "Im Krieg kämpfen sie\n" + clean + "Größe\n").encode()
+    assert result.change_count >= 2
+    # in each block, the first look starts once at 0 and then only where the last broken line ended
+    # (the short lines repair() itself looks at are left out: they are not blocks)
+    block_looks = [(text, pos) for text, pos in looks if len(text) > 1000]
+    by_block: dict[int, list[int]] = {}
+    for text, pos in block_looks:
+        by_block.setdefault(id(text), []).append(pos)
+    for positions in by_block.values():
+        assert positions[0] == 0
+        assert positions == sorted(set(positions))
+    # a look per block, plus one after the first broken line (the second ends the text)
+    assert len(block_looks) == len(by_block) + 1
+
+
 # ---------------------------------------------------------------------------- the verdict on a bounded sample
 
 

@@ -461,13 +461,17 @@ class _Repairer:
         self.keep = keep
 
     def segments(self, block: _Block) -> Iterator[Segment]:
+        """The block as one unchanged segment when the first look finds nothing in it; otherwise
+        unchanged stretches around the lines it points at, each of which goes to repair().
+        The first look runs once over the block: its first find is where the work starts."""
         text = block.text
-        if not _worth_a_look(block):
+        found = _first_suspect(block)
+        if found is None:
             yield Segment(block.line, block.column, text, text, block.raw)
             return
         cursor = _Cursor(block.line, block.column)
         pos = 0
-        while pos < len(text) and (found := repair_stage.find_suspect(text, max(pos - 1, 0))) is not None:
+        while found is not None:
             last = max(found[1] - 1, pos)  # a match may start at the '\n' before its line
             start = max(text.rfind("\n", 0, last) + 1, pos)
             end = text.find("\n", last) + 1 or len(text)
@@ -475,6 +479,7 @@ class _Repairer:
                 yield self._unchanged(cursor, text[pos:start])
             yield self._repaired(cursor, text[start:end])
             pos = end
+            found = repair_stage.find_suspect(text, pos - 1) if pos < len(text) else None
         if pos < len(text):
             yield self._unchanged(cursor, text[pos:], block.raw if pos == 0 else None)
 
@@ -518,10 +523,13 @@ class _Repairer:
             watcher.fallback(line, why)
 
 
-def _worth_a_look(block: _Block) -> bool:
-    if block.raw is not None and block.raw.isascii():
-        return any(mark in block.raw for mark in _ASCII_SUSPECT_BYTES)
-    return repair_stage.might_need_repair(block.text)
+def _first_suspect(block: _Block) -> tuple[int, int] | None:
+    """Where the first look first finds something in the block (None: repair would return it unchanged).
+    Pure ASCII without '?' and '&' is skipped on its bytes: every suspect starts at one of those or
+    at a non-ASCII character (repair.find_suspect's promise)."""
+    if block.raw is not None and block.raw.isascii() and not any(mark in block.raw for mark in _ASCII_SUSPECT_BYTES):
+        return None
+    return repair_stage.find_suspect(block.text)
 
 
 class _Output:
