@@ -72,6 +72,7 @@ GERMAN_COST_PER_CHAR = 4.5
 COST_SCALE = 1.0
 UTF8_DOUBT_MARGIN = 6.0
 UTF8_SURE_SEQUENCES = 8
+UTF8_PIECE_BYTES = 1 << 20  # strict UTF-8 is checked a piece at a time (see `_utf8_valid_quickly`)
 MAX_GUESS_CONFIDENCE = 0.99
 NOT_GERMAN_CONFIDENCE_CAP = 0.8  # chardet's fallback: not measured to 99 %
 CHARDET_MIN_EVIDENCE = 4  # non-ASCII bytes before chardet's choice may cost more than ours
@@ -87,39 +88,40 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 # File signatures (matched at the start); the short ASCII ones with the bytes
 # that follow them, so that a text starting "ID3 tags" or "BZh" is not refused.
-_BINARY_SIGNATURES: tuple[tuple[re.Pattern[bytes], str], ...] = tuple(
-    (re.compile(pattern, re.DOTALL), kind)
-    for pattern, kind in (
-        (rb"\x89PNG\r\n\x1a\n", "PNG image"),
-        (rb"\xff\xd8\xff", "JPEG image"),
-        (rb"GIF8[79]a", "GIF image"),
-        (rb"II\*\x00|MM\x00\*", "TIFF image"),
-        (rb"RIFF....WEBP", "WebP image"),
-        (rb"RIFF....WAVE", "WAV audio"),
-        (rb"RIFF....AVI ", "AVI video"),
-        (rb"\x00\x00\x01\x00", "ICO image"),
-        (rb"%PDF-\d", "PDF document"),
-        (rb"PK\x03\x04", "ZIP archive (or docx/xlsx/odt/jar)"),
-        (rb"PK\x05\x06", "empty ZIP archive"),
-        (rb"\x1f\x8b", "gzip data"),
-        (rb"BZh[1-9]1AY&SY", "bzip2 data"),
-        (rb"\xfd7zXZ\x00", "xz data"),
-        (rb"\(\xb5/\xfd", "zstd data"),
-        (rb"7z\xbc\xaf'\x1c", "7-Zip archive"),
-        (rb"Rar!\x1a\x07", "RAR archive"),
-        (rb"\x7fELF", "ELF executable"),
-        (rb"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "OLE document (doc/xls)"),
-        (rb"SQLite format 3\x00", "SQLite database"),
-        (rb"OggS\x00", "Ogg media"),
-        (rb"fLaC[\x00\x80]", "FLAC audio"),
-        (rb"ID3[\x02-\x04]\x00", "MP3 audio"),
-        (rb"\x1aE\xdf\xa3", "Matroska/WebM video"),
-        (rb"wOFF(\x00\x01\x00\x00|OTTO|true)", "WOFF font"),
-        (rb"\x00asm", "WebAssembly module"),
-    )
+_BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (rb"\x89PNG\r\n\x1a\n", "PNG image"),
+    (rb"\xff\xd8\xff", "JPEG image"),
+    (rb"GIF8[79]a", "GIF image"),
+    (rb"II\*\x00|MM\x00\*", "TIFF image"),
+    (rb"RIFF....WEBP", "WebP image"),
+    (rb"RIFF....WAVE", "WAV audio"),
+    (rb"RIFF....AVI ", "AVI video"),
+    (rb"\x00\x00\x01\x00", "ICO image"),
+    (rb"%PDF-\d", "PDF document"),
+    (rb"PK\x03\x04", "ZIP archive (or docx/xlsx/odt/jar)"),
+    (rb"PK\x05\x06", "empty ZIP archive"),
+    (rb"\x1f\x8b", "gzip data"),
+    (rb"BZh[1-9]1AY&SY", "bzip2 data"),
+    (rb"\xfd7zXZ\x00", "xz data"),
+    (rb"\(\xb5/\xfd", "zstd data"),
+    (rb"7z\xbc\xaf'\x1c", "7-Zip archive"),
+    (rb"Rar!\x1a\x07", "RAR archive"),
+    (rb"\x7fELF", "ELF executable"),
+    (rb"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "OLE document (doc/xls)"),
+    (rb"SQLite format 3\x00", "SQLite database"),
+    (rb"OggS\x00", "Ogg media"),
+    (rb"fLaC[\x00\x80]", "FLAC audio"),
+    (rb"ID3[\x02-\x04]\x00", "MP3 audio"),
+    (rb"\x1aE\xdf\xa3", "Matroska/WebM video"),
+    (rb"wOFF(?:\x00\x01\x00\x00|OTTO|true)", "WOFF font"),
+    (rb"\x00asm", "WebAssembly module"),
 )
-# C0 controls that text never uses (not tab, newline, vertical tab, form feed, CR, ESC).
-_BINARY_CONTROLS = re.compile(rb"[\x01-\x08\x0e-\x1a\x1c-\x1f]")
+# All of them in one pattern (one match call per input): group i+1 is signature i.
+_ANY_BINARY_SIGNATURE = re.compile(b"|".join(b"(" + pattern + b")" for pattern, _ in _BINARY_SIGNATURES), re.DOTALL)
+# C0 controls that text never uses (not tab, newline, vertical tab, form feed, CR, ESC);
+# counted by deleting every other byte (one C pass, several times faster than a regex).
+_BINARY_CONTROLS = bytes([*range(0x01, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20)])
+_NOT_BINARY_CONTROLS = bytes(b for b in range(256) if b not in _BINARY_CONTROLS)
 BINARY_CONTROL_SHARE = 0.05
 
 _DECLARED = re.compile(
@@ -169,12 +171,13 @@ def check_binary(data: bytes) -> None:
 
 
 def _binary_kind(sample: bytes) -> str | None:
-    for signature, kind in _BINARY_SIGNATURES:
-        if signature.match(sample):
-            return kind
+    signature = _ANY_BINARY_SIGNATURE.match(sample)
+    if signature is not None:
+        assert signature.lastindex is not None
+        return _BINARY_SIGNATURES[signature.lastindex - 1][1]
     if b"\x00" in sample and _wide_unicode_without_bom(sample, final=False) is None:
         return "NUL bytes"
-    controls = len(_BINARY_CONTROLS.findall(sample))
+    controls = len(sample.translate(None, _NOT_BINARY_CONTROLS))
     if controls > 8 and controls > BINARY_CONTROL_SHARE * len(sample):
         return "control bytes"
     return None
@@ -237,6 +240,8 @@ def _undefined_bytes(codec: str) -> frozenset[int]:
 
 
 _ASCII_BYTES = bytes(range(0x80))
+# The characters German text is written with beyond ASCII: what cp1252 has (from the codec, not typed).
+_GERMAN_TYPOGRAPHY = frozenset(bytes(range(0x80, 0x100)).decode("cp1252", "ignore"))
 
 
 @cache
@@ -392,32 +397,34 @@ def _confidence(chosen: _Reading, readings: Iterable[_Reading]) -> float:
 
 def detect(data: bytes, *, allow_binary: bool = False) -> Detection:
     """Guess the encoding of `data`; see the module docstring for the evidence order."""
-    return _detect(bytes(data), allow_binary=allow_binary, final=True)
+    return _detect(bytes(data), allow_binary=allow_binary, final=True)[0]
 
 
-def _detect(data: bytes, *, allow_binary: bool, final: bool) -> Detection:
-    """`final` is False for a leading sample of a longer input: a character cut
+def _detect(data: bytes, *, allow_binary: bool, final: bool, want_text: bool = False) -> tuple[Detection, str | None]:
+    """The detection, and the decoded text when it came for free (`want_text`:
+    valid UTF-8 is checked by decoding it whole, so `decode` makes one pass).
+    `final` is False for a leading sample of a longer input: a character cut
     off at its end is then expected, and later bytes are unknown."""
     if not data:
-        return Detection("ascii", 1.0, ["empty input"])
+        return Detection("ascii", 1.0, ["empty input"]), ""
     bom = _by_bom(data, final)
     if bom is not None:
-        return bom
+        return bom, None
     wide = _wide_unicode_without_bom(data[:SAMPLE_BYTES], final=False)
     if wide is not None:
-        return _wide_detection(data, wide, final)
+        return _wide_detection(data, wide, final), None
     if not allow_binary:
         check_binary(data)
     if data.isascii():
-        return Detection("ascii", 1.0, ["all bytes are ASCII"])
+        return Detection("ascii", 1.0, ["all bytes are ASCII"]), None
     evidence: list[str] = []
     declared = _declared(data, evidence)
     if declared is not None:
-        return declared
-    utf8 = _strict_utf8(data, final, evidence)
+        return declared, None
+    utf8 = _strict_utf8(data, final, evidence, want_text)
     if utf8 is not None:
         return utf8
-    return _single_byte_or_mixed(data, evidence)
+    return _single_byte_or_mixed(data, evidence), None
 
 
 def _by_bom(data: bytes, final: bool) -> Detection | None:
@@ -484,23 +491,31 @@ def _codec_name(declared: str) -> str | None:
 
 
 def _utf8_valid_quickly(data: bytes) -> bool:
-    """Whether `data` is valid UTF-8, checked in pieces: decoding 10 MB at once
-    builds one huge string (four bytes a character once an emoji occurs)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
+    """Whether `data` is valid UTF-8, checked in pieces of UTF8_PIECE_BYTES:
+    decoding 10 MB at once builds one huge string (four bytes a character once
+    an emoji occurs), and the incremental decoder's per-call overhead makes
+    small pieces slow."""
     view = memoryview(data)
+    start = 0
     try:
-        for start in range(0, len(data), SAMPLE_BYTES):
-            decoder.decode(view[start : start + SAMPLE_BYTES])
-        decoder.decode(b"", True)
+        while len(data) - start > UTF8_PIECE_BYTES:
+            _, consumed = codecs.utf_8_decode(view[start : start + UTF8_PIECE_BYTES], "strict", False)
+            start += consumed
+        codecs.utf_8_decode(view[start:], "strict", True)
     except UnicodeDecodeError:
         return False
     return True
 
 
-def _strict_utf8(data: bytes, final: bool, evidence: list[str]) -> Detection | None:
+def _strict_utf8(data: bytes, final: bool, evidence: list[str], want_text: bool) -> tuple[Detection, str | None] | None:
+    """UTF-8 when the bytes are valid UTF-8 (but for a character cut off at the
+    end), with the text when `want_text` (then the check is the decoding)."""
     try:
+        if want_text:
+            text = data.decode("utf-8")
+            return _utf8_detection(data, evidence), text
         if _utf8_valid_quickly(data):
-            return _utf8_detection(data, evidence)
+            return _utf8_detection(data, evidence), None
         data.decode("utf-8")  # for the position and reason of the first error
     except UnicodeDecodeError as err:
         cut_off = err.reason == "unexpected end of data" and err.start >= len(data) - 3
@@ -509,22 +524,24 @@ def _strict_utf8(data: bytes, final: bool, evidence: list[str]) -> Detection | N
         if final:
             if not _UTF8_MULTIBYTE.search(data[: err.start]):
                 return None  # one high byte at the very end is a code page, not cut-off UTF-8
-            return Detection("utf-8", 0.95, [*evidence, "valid UTF-8 except a character cut off at the end"])
+            return Detection("utf-8", 0.95, [*evidence, "valid UTF-8 except a character cut off at the end"]), None
         if err.start > 0:
             data = data[: err.start]
         else:
             return None
-    return _utf8_detection(data, evidence)
+    return _utf8_detection(data, evidence), None
 
 
 def _utf8_detection(data: bytes, evidence: list[str]) -> Detection:
-    """Valid UTF-8 stays UTF-8; the confidence drops when a single-byte reading
-    is clearly more German (a short cp1252 text that happens to be valid UTF-8;
-    with UTF8_SURE_SEQUENCES multi-byte sequences that cannot happen by chance)."""
+    """Valid UTF-8 stays UTF-8, without scoring in almost every case: with
+    UTF8_SURE_SEQUENCES multi-byte characters in the leading sample, or only
+    characters German text is written with, the bytes cannot be a code page's
+    by chance (`_utf8_by_chance`). Otherwise the confidence drops when a
+    single-byte reading is clearly more German (a short cp1252 text that
+    happens to be valid UTF-8, "Fuß“" as DF 93)."""
+    if not _utf8_by_chance(data):
+        return Detection("utf-8", 1.0, [*evidence, "valid UTF-8 with non-ASCII characters"])
     sample = _ranking_sample(data)
-    for sequences, _ in enumerate(_UTF8_MULTIBYTE.finditer(sample), start=1):
-        if sequences >= UTF8_SURE_SEQUENCES:
-            return Detection("utf-8", 1.0, [*evidence, "valid UTF-8 with non-ASCII characters"])
     utf8_cost = _reading_cost(sample.decode("utf-8", "replace"))
     readings = _rank(sample, GERMAN_SINGLE_BYTE, data, _high_bytes(data))
     if readings and readings[0].cost + UTF8_DOUBT_MARGIN < utf8_cost:
@@ -534,6 +551,21 @@ def _utf8_detection(data: bytes, evidence: list[str]) -> Detection:
             [*evidence, f"valid UTF-8, although it reads more German as {readings[0].codecs[0]}"],
         )
     return Detection("utf-8", 1.0, [*evidence, "valid UTF-8 with non-ASCII characters"])
+
+
+def _utf8_by_chance(data: bytes) -> bool:
+    """Whether valid UTF-8 `data` could be single-byte German text that happens
+    to be valid UTF-8. Byte-level evidence: a code page's German letters are
+    lone high bytes between ASCII letters, so UTF-8 by chance needs a rare pair
+    such as "ß“" (DF 93, which UTF-8 reads as U+07D3); it never yields many
+    multi-byte characters, nor only characters of German typography (U+00A0 to
+    U+00FF and cp1252's quotes, dashes, €), which a code page could produce
+    only as "Ã¤", "â€ž" and the like: mojibake whose UTF-8 reading is right."""
+    high = data[:SAMPLE_BYTES].translate(None, _ASCII_BYTES)
+    characters = high.decode("utf-8", "ignore")  # valid UTF-8 less its ASCII is valid UTF-8 (cut at the end)
+    if len(characters) >= UTF8_SURE_SEQUENCES:
+        return False
+    return not _GERMAN_TYPOGRAPHY.issuperset(characters)
 
 
 def _single_byte_or_mixed(data: bytes, evidence: list[str]) -> Detection:
@@ -668,7 +700,9 @@ def decode(
         raise ValueError(f"errors must be 'warn' or 'strict', not {errors!r}")
     if encoding is not None:
         return data.decode(encoding)
-    det = detect(data, allow_binary=allow_binary)
+    det, text = _detect(bytes(data), allow_binary=allow_binary, final=True, want_text=True)
+    if text is not None:
+        return text
     if det.mixed:
         return decode_mixed(data, det.single_byte)
     codec = "utf-8" if det.encoding == "ascii" else det.encoding
@@ -795,5 +829,5 @@ class IncrementalDetector:
     def close(self) -> Detection:
         # a full sample may have more bytes behind it that the caller did not feed
         final = not self._truncated and not self.done
-        self.result = _detect(bytes(self._sample), allow_binary=self._allow_binary, final=final)
+        self.result = _detect(bytes(self._sample), allow_binary=self._allow_binary, final=final)[0]
         return self.result
