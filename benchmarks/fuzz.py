@@ -58,7 +58,6 @@ import io
 import random
 import re
 import resource
-import signal
 import subprocess
 import sys
 import tempfile
@@ -66,9 +65,7 @@ import time
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 import ftfy.bad_codecs  # noqa: F401  (registers the sloppy-windows-125x codecs)
@@ -80,6 +77,9 @@ from umlautfix.pipeline import Watcher
 from umlautfix.repair import apply_changes
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))  # the invariant checks the test suite uses
+from invariants import TooSlow, ascii_alnum_kept, ascii_transparent, cpu_limit, skeleton  # noqa: E402
+
 GERMAN_FIXTURES = ROOT / "fixtures" / "text" / "de"
 SEED_FIXTURES = ROOT / "fixtures" / "seed"
 
@@ -301,26 +301,6 @@ AFTERWARDS: dict[str, Callable[[Generator, str], str]] = {
 # --- bounded calls -------------------------------------------------------------------------------
 
 
-class TooSlow(Exception):
-    pass
-
-
-@contextmanager
-def cpu_limit(seconds: float) -> Iterator[None]:
-    """Abort the block after `seconds` of CPU time of this process (SIGPROF)."""
-
-    def on_signal(signum: int, frame: object) -> None:
-        raise TooSlow
-
-    previous = signal.signal(signal.SIGPROF, on_signal)
-    signal.setitimer(signal.ITIMER_PROF, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_PROF, 0)
-        signal.signal(signal.SIGPROF, previous)
-
-
 @dataclass
 class Tally:
     """What the run found: counts per kind and check, failures with their shortest example."""
@@ -411,18 +391,8 @@ def check_changes(tally: Tally, item: Input, text: str, result: umlautfix.Repair
     expect(tally, "before == input[start:end]", item, spans_ok, "a change's before is not the input")
     ordered = all(a.end <= b.start for a, b in zip(result.changes, result.changes[1:], strict=False))
     expect(tally, "changes sorted, no overlap", item, ordered, "changes overlap or are unsorted")
-    kept = all(_ascii_alnum_kept(c.before, c.after) for c in result.changes)
+    kept = all(ascii_alnum_kept(c.before, c.after) for c in result.changes)
     expect(tally, "no ASCII letter/digit deleted", item, kept, "a change deleted ASCII letters or digits")
-
-
-def _ascii_alnum_kept(before: str, after: str) -> bool:
-    """Mojibake is non-ASCII and lost characters are '?': a repair deletes no ASCII letter
-    or digit (case aside), except inside an HTML entity."""
-    if "&" in before:
-        return True
-    gone = Counter(c.lower() for c in before if c.isascii() and c.isalnum())
-    gone.subtract(c.lower() for c in after if c.isascii() and c.isalnum())
-    return all(n <= 0 for n in gone.values())
 
 
 def check_bytes(tally: Tally, item: Input, bound: float) -> None:
@@ -438,9 +408,9 @@ def check_bytes(tally: Tally, item: Input, bound: float) -> None:
         genuine = data.decode("utf-8" if det.mixed else det.encoding, "ignore").count("\ufffd")
         surfaced = warned or text.count("\ufffd") <= genuine
         expect(tally, "undecodable bytes surfaced", item, surfaced, "new U+FFFD without an UndecodableBytesWarning")
-        if _ascii_transparent(det.encoding):
+        if ascii_transparent(det.encoding):
             body = data.removeprefix(codecs.BOM_UTF8) if codecs.lookup(det.encoding).name == "utf-8-sig" else data
-            same = _skeleton(body) == _skeleton([ord(c) for c in text])
+            same = skeleton(body) == skeleton([ord(c) for c in text])
             expect(tally, "decode drops no bytes", item, same, "ASCII bytes or a high-byte run went missing")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UndecodableBytesWarning)
@@ -470,38 +440,6 @@ def _fix_file(data: bytes) -> bytes:
     out = io.BytesIO()
     umlautfix.fix_file(io.BytesIO(data), out, watchers=[SegmentCounter(len(data))])
     return out.getvalue()
-
-
-@cache
-def _ascii_transparent(encoding: str) -> bool:
-    """ASCII bytes are ASCII characters and high bytes non-ASCII ones: UTF-8 and the
-    single-byte extensions of ASCII (not EBCDIC, not multi-byte Asian code pages)."""
-    name = codecs.lookup(encoding).name
-    if name in ("utf-8", "utf-8-sig", "ascii"):
-        return True
-    try:
-        if bytes(range(0x80)).decode(name) != "".join(map(chr, range(0x80))):
-            return False
-    except UnicodeDecodeError:
-        return False
-    for byte in range(0x80, 0x100):
-        try:
-            decoded = codecs.getincrementaldecoder(name)().decode(bytes([byte]))
-        except UnicodeDecodeError:
-            continue
-        if len(decoded) != 1 or decoded < "\x80":
-            return False
-    return True
-
-
-def _skeleton(units: bytes | list[int]) -> list[int]:
-    out: list[int] = []
-    for u in units:
-        if u < 0x80:
-            out.append(u)
-        elif not out or out[-1] != -1:
-            out.append(-1)
-    return out
 
 
 # --- the CLI -------------------------------------------------------------------------------------

@@ -31,13 +31,12 @@ import importlib
 import os
 import pkgutil
 import re
-import signal
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from functools import cache
 
 import pytest
+from invariants import TooSlow, cpu_limit
 
 import umlautfix
 from umlautfix.charmaps import CONTINUATION_CHARS, LEAD_CHARS
@@ -63,32 +62,11 @@ GROWTH_SLACK = 0.25
 SMALL_CAP = GROWTH_SIZES[0] / 8000
 
 
-class TooSlow(Exception):
-    """Raised by the interval timer inside a match that ran over its bound."""
-
-
-@contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Abort the block after `seconds` of this process's CPU time (SIGPROF: other work
-    on a shared machine does not count; `re` checks for signals while it matches)."""
-
-    def on_alarm(signum: int, frame: object) -> None:
-        raise TooSlow
-
-    previous = signal.signal(signal.SIGPROF, on_alarm)
-    signal.setitimer(signal.ITIMER_PROF, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_PROF, 0)
-        signal.signal(signal.SIGPROF, previous)
-
-
 def timed(function: Callable[[], object], bound: float) -> float | None:
     """CPU seconds `function` took, or None when it ran over `bound`."""
     start = time.process_time()
     try:
-        with time_limit(bound):
+        with cpu_limit(bound):
             function()
     except TooSlow:
         return None
