@@ -72,6 +72,7 @@ GERMAN_COST_PER_CHAR = 4.5
 COST_SCALE = 1.0
 UTF8_DOUBT_MARGIN = 6.0
 UTF8_SURE_SEQUENCES = 8
+MIXED_CODEC_LINES = 200  # invalid lines of the ranking sample that choose a mixed file's code page
 UTF8_PIECE_BYTES = 1 << 20  # strict UTF-8 is checked a piece at a time (see `_utf8_valid_quickly`)
 MAX_GUESS_CONFIDENCE = 0.99
 NOT_GERMAN_CONFIDENCE_CAP = 0.8  # chardet's fallback: not measured to 99 %
@@ -754,25 +755,49 @@ def _mixed_line_readings(line: bytes, codec: str) -> list[str]:
 
 
 def _best_line(line: bytes, codec: str) -> str | None:
+    """The more German of a line's two readings (costed only when they differ:
+    most pasted lines hold no byte pair that is valid UTF-8 by chance)."""
     readings = _mixed_line_readings(line, codec)
-    return min(readings, key=_reading_cost) if readings else None
+    if not readings:
+        return None
+    if len(readings) == 1 or readings[0] == readings[1]:
+        return readings[0]
+    return min(readings, key=_reading_cost)
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _mixed_codec(data: bytes) -> str:
-    """The German code page that reads the non-UTF-8 lines of `data` most German."""
-    bad_lines = [line for line in data.splitlines() if not _decodes(line, "utf-8")][:200]
+    """The German code page that reads the non-UTF-8 lines of `data` most German
+    (the first in GERMAN_SINGLE_BYTE on a tie). Code pages that read the lines
+    alike share one costing."""
+    bad_lines = [line for line in data.splitlines() if not _is_utf8(line)][:MIXED_CODEC_LINES]
     best_name, best_cost = "latin-1", math.inf
+    cost_by_text: dict[str, float] = {}
     for name in GERMAN_SINGLE_BYTE:
-        total = 0.0
-        for line in bad_lines:
-            text = _best_line(line, name)
-            if text is None:
-                total = math.inf
-                break
-            total += _reading_cost(text)
-        if total < best_cost:
-            best_name, best_cost = name, total
+        texts = [_best_line(line, name) for line in bad_lines]
+        if None in texts:
+            continue
+        joined = "\n".join(texts)  # type: ignore[arg-type]
+        if joined not in cost_by_text:
+            cost_by_text[joined] = _lines_cost(texts, joined)  # type: ignore[arg-type]
+        if cost_by_text[joined] < best_cost:
+            best_name, best_cost = name, cost_by_text[joined]
     return best_name
+
+
+def _lines_cost(lines: list[str], joined: str) -> float:
+    """The sum of the lines' `_reading_cost`, costed in one call on `joined`
+    (the lines joined by newlines): every signal stops at a newline but the
+    unclosed-quote count, which is corrected to count per line."""
+    per_line_quotes = sum(_unclosed_quotes(line) for line in lines)
+    return _reading_cost(joined) + SHAPE_COST * (per_line_quotes - _unclosed_quotes(joined))
 
 
 def decode_mixed(data: bytes, codec: str | None = None) -> str:
