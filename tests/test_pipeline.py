@@ -405,6 +405,41 @@ def test_diff_matches_difflib(length: int, changed: set[int]) -> None:
     assert apply_diff(lines, ours) == after
 
 
+@given(
+    st.integers(min_value=1, max_value=60),
+    st.sets(st.integers(min_value=0, max_value=59), max_size=8),
+    st.integers(min_value=0, max_value=400),
+)
+def test_diff_of_unchanged_runs_given_as_blocks_matches_difflib(length: int, changed: set[int], cut: int) -> None:
+    # the pipeline hands a run of unchanged lines over as one segment (or a few: a long line comes
+    # in pieces); the diff must be the same as for line-by-line segments
+    lines = [f"line {i}\n" for i in range(length)]
+    after = [line.upper() if i in changed else line for i, line in enumerate(lines)]
+    segments: list[tuple[str, str]] = []
+    run_of_same = ""
+    for a, b in zip(lines, after, strict=True):
+        if a == b:
+            run_of_same += a
+            continue
+        segments.extend(_cut_in_two(run_of_same, cut))
+        run_of_same = ""
+        segments.append((a, b))
+    segments.extend(_cut_in_two(run_of_same, cut))
+    out: list[str] = []
+    differ = UnifiedDiff("f", out.append)
+    for a, b in segments:
+        differ.segment(Segment(1, 0, a, b))
+    differ.close()
+    expected = difflib.unified_diff(lines, after, "f", "f", "(before umlautfix)", "(after umlautfix)", n=3)
+    assert "".join(out) == "".join(expected)
+
+
+def _cut_in_two(text: str, at: int) -> list[tuple[str, str]]:
+    """An unchanged stretch as one or two segments, cut anywhere (even inside a line)."""
+    pieces = [text[:at], text[at:]] if 0 < at < len(text) else [text]
+    return [(piece, piece) for piece in pieces if piece]
+
+
 def apply_diff(before: list[str], diff: str) -> list[str]:
     """A small `patch`: replay the hunks of a unified diff on `before`, checking the counts and context."""
     out: list[str] = []

@@ -943,10 +943,23 @@ class UnifiedDiff(Watcher):
 
     def segment(self, segment: Segment) -> None:
         if segment.after is segment.before or segment.after == segment.before:
-            for line in _text_lines(segment.before):
-                self._feed(line, line)
+            self._unchanged(_text_lines(segment.before))
         else:
             self._feed(segment.before, segment.after)
+
+    def _unchanged(self, lines: list[str]) -> None:
+        """Unchanged lines one by one while they may close a hunk or end a pending line; of the
+        rest only the last `context` whole lines can lead a later hunk, the others are counted."""
+        index = 0
+        while index < len(lines) and (self._open or self._pending_a or self._pending_b):
+            self._feed(lines[index], lines[index])
+            index += 1
+        whole = len(lines) - index - (1 if lines and not lines[-1].endswith("\n") else 0)
+        skipped = max(whole - self.context, 0)
+        self._a_line += skipped
+        self._b_line += skipped
+        for line in lines[index + skipped :]:
+            self._feed(line, line)
 
     def close(self) -> None:
         if self._pending_a or self._pending_b:
