@@ -27,6 +27,12 @@ GERMAN = (
     "nächsten Jahr leicht sinken werden. Für viele Haushalte bedeutet das eine spürbare Entlastung."
 )
 
+# a table of names, places and courses; Gebühr and Töpfern are its only words that speak for a language
+GERMAN_TABLE = (
+    "Nr;Name;Wohnort;Kurs;Gebühr\n101;Hanne Petersen;Flensburg;Yoga;45,00 €\n102;Okko Janssen;Emden;Töpfern;"
+    "60,00 €\n103;Wiebke Mertens;Husum;Schach;30,00 €\n104;Jannik Wolters;Leer;Segeln;80,00 €"
+)
+
 # --- verdicts -----------------------------------------------------------------------------
 
 VERDICT_CASES = [
@@ -86,6 +92,22 @@ VERDICT_CASES = [
     ("", "too_short", "empty"),
     ("fÃ¼r", "mojibake", "damage is found at any length"),
     ("Gr??e", "lossy", "damage is found at any length"),
+    (
+        GERMAN_TABLE,
+        "clean",
+        "a German table of names and places: names are no evidence against German (2 German words of 21)",
+    ),
+    (
+        "Name;Date of birth;City\nJohn Smith;03.11.2019;London\nMary Jones;14.02.2021;Leeds\n"
+        "Peter Brown;27.07.2020;York",
+        "not_german",
+        "an English table of names: its small words 'of', 'birth' are not German",
+    ),
+    (
+        "Hanne Petersen, Okko Janssen, Wiebke Mertens, Jannik Wolters, Hauke Paulsen",
+        "not_german",
+        "names alone say nothing about the language: no evidence is not German",
+    ),
 ]
 
 
@@ -124,6 +146,7 @@ FINDING_CASES = [
     ("Die Gr”áe ist sch”n", "mojibake", 6, 7, "”", "saved as cp850, opened as cp1252: ö"),
     ("Die Gr”áe ist sch”n", "mojibake", 7, 8, "á", "saved as cp850, opened as cp1252: ß"),
     ("Die Gr”áe ist sch”n", "mojibake", 17, 18, "”", "the same mix-up in a second word"),
+    ("Gr”áe und Gr”áe und Gr”áe", "mojibake", 22, 23, "”", "a repeated word: each occurrence is reported"),
     ("Preis: 89,90 ¤", "mojibake", 13, 14, "¤", "saved as iso-8859-15, opened as cp1252: €"),
     ("Eli¨ka", "mojibake", 3, 4, "¨", "a spacing accent inside a word"),
     ("f?r", "lost", 1, 2, "?", "'?' inside a word"),
@@ -234,13 +257,42 @@ def test_clean_german_fixtures_show_no_damage() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["Ja.", "Danke!", "Hallo Welt", "Guten Morgen, Frau Müller", "Straße", "OK", "12.03.2024"]
+    "text",
+    [
+        "Ja.",
+        "Danke!",
+        "Hallo Welt",
+        "Guten Morgen, Frau Müller",
+        "Straße",
+        "OK",
+        "12.03.2024",
+        "Merci beaucoup, à demain !",  # another language, but too short to say so
+    ],
 )
 def test_clean_short_strings_are_too_short(text: str) -> None:
     result = validate(text)
     assert result.verdict == "too_short"
     assert not result.ok
     assert result.findings == []
+
+
+# 3+6+7+5+2+6+6+2+3 = 40 letters, and with "alten" for "großen" 39 (counted by hand)
+FORTY_LETTERS = "Die Kinder spielen heute im großen Garten am See."
+THIRTY_NINE_LETTERS = "Die Kinder spielen heute im alten Garten am See."
+
+
+def test_min_letters_is_the_boundary_of_too_short() -> None:
+    assert V.MIN_LETTERS == 40
+    assert (validate(FORTY_LETTERS).letters, validate(FORTY_LETTERS).verdict) == (40, "clean")
+    assert (validate(THIRTY_NINE_LETTERS).letters, validate(THIRTY_NINE_LETTERS).verdict) == (39, "too_short")
+    # the statistics are still reported below the boundary, only the verdict withholds judgement
+    assert validate(THIRTY_NINE_LETTERS).word_share == pytest.approx(7 / 8)
+
+
+def test_short_damaged_strings_get_their_damage_verdict_not_too_short() -> None:
+    assert validate("Grüße, Jürgen".replace("ü", "Ã¼")).verdict == "mojibake"
+    assert validate("Gr\ufffd\ufffde").verdict == "lossy"
+    assert validate("fuer").verdict == "too_short"  # a transliteration alone is not damage enough
 
 
 # --- the profile -------------------------------------------------------------------------------
@@ -299,7 +351,41 @@ def test_letter_statistics(
     assert s.word_share == pytest.approx((german - foreign) / words if words else 0.0)
 
 
-_WORDS = st.lists(st.sampled_from(["Haus", "für", "Straße", "ÄRGER", "the", "été", "x", "Öl", "ålder"]), max_size=8)
+# text, words, name words, German words, foreign words, why
+NAME_WORD_CASES = [
+    ("Lotte Bäuerle", 2, 1, 1, 0, "a first name is no evidence; Bäuerle is spelled German"),
+    ("MMR-4471 TD-0813", 2, 2, 0, 0, "codes in capitals"),
+    ("Größe Åsa", 2, 0, 1, 1, "German by its ß, foreign by its Å: both evidence"),
+    ("impfung datum", 2, 0, 0, 0, "small letters: words of running text, evidence against German"),
+    ("Die Impfung", 2, 1, 1, 0, "'Die' is a known German word, 'Impfung' an unknown noun"),
+    ("X Y z", 0, 0, 0, 0, "single letters are no words"),
+]
+
+
+@pytest.mark.parametrize(("text", "words", "names", "german", "foreign", "why"), NAME_WORD_CASES)
+def test_name_words_are_left_out_of_the_word_share(
+    text: str, words: int, names: int, german: int, foreign: int, why: str
+) -> None:
+    s = V.language_statistics(text)
+    assert (s.letters.words, s.name_words, s.letters.german_words, s.letters.foreign_words) == (
+        words,
+        names,
+        german,
+        foreign,
+    ), why
+    evidence = words - names
+    assert s.word_share == pytest.approx((german - foreign) / evidence if evidence else 0.0)
+
+
+def test_word_share_of_a_table_counts_only_words_of_evidence() -> None:
+    s = V.language_statistics(GERMAN_TABLE)
+    assert (s.letters.german_words, s.evidence_words) == (2, 2)
+    assert s.letters.word_share < V.MIN_WORD_SHARE <= s.word_share  # all words: 2/21; evidence: 2/2
+
+
+_WORDS = st.lists(
+    st.sampled_from(["Haus", "für", "Straße", "ÄRGER", "the", "été", "x", "Öl", "ålder", "Lotte", "MMR"]), max_size=8
+)
 
 
 @settings(max_examples=60, deadline=None)
@@ -310,6 +396,17 @@ def test_statistics_of_parts_add_up(a: list[str], b: list[str]) -> None:
     parts = letter_statistics(left) + letter_statistics(right)
     assert parts.bigram_logp_sum == pytest.approx(whole.bigram_logp_sum)
     assert parts == LetterStatistics(**{**whole.__dict__, "bigram_logp_sum": parts.bigram_logp_sum})
+
+
+@settings(max_examples=60, deadline=None)
+@given(_WORDS, _WORDS)
+def test_language_statistics_of_lines_add_up(a: list[str], b: list[str]) -> None:
+    left, right = " ".join(a), " ".join(b)
+    whole = V.language_statistics(left + "\n" + right)
+    parts = V.language_statistics(left) + V.language_statistics(right)
+    assert parts.name_words == whole.name_words
+    assert parts.evidence_words == whole.evidence_words
+    assert parts.word_share == pytest.approx(whole.word_share)
 
 
 @settings(max_examples=80, deadline=None)
