@@ -158,6 +158,31 @@ def test_mixed_utf8_and_cp1252_lines() -> None:
     assert decode(data) == "".join(lines)
 
 
+MIXED_CODE_PAGE_CASES = [
+    # (lines, what each is saved in, expected single_byte, why)
+    (
+        ["Grüße aus Köln\n", "Schöne Grüße\n", "Äpfel und Öl\n", "Fuß und Größe\n"],
+        ["utf-8", "cp850", "utf-8", "cp850"],
+        "cp850",
+        "ü is 0x81 in cp850, which cp1252 cannot decode; cp850 and cp437 read alike, cp850 comes first",
+    ),
+    (
+        ["Grüße aus Köln\n", "Schöne Grüße\n", "Äpfel und Öl\n", "Fuß und Größe\n"],
+        ["utf-8", "cp1252", "utf-8", "cp1252"],
+        "latin-1",
+        "no 0x80-0x9F byte: latin-1, cp1252, iso-8859-15 and cp1250 read the lines alike; the base is named",
+    ),
+]
+
+
+@pytest.mark.parametrize(("lines", "saved_as", "expected", "why"), MIXED_CODE_PAGE_CASES)
+def test_mixed_file_code_page(lines: list[str], saved_as: list[str], expected: str, why: str) -> None:
+    data = b"".join(line.encode(codec) for line, codec in zip(lines, saved_as, strict=True))
+    det = detect(data)
+    assert (det.encoding, det.mixed, det.single_byte) == ("utf-8", True, expected), why
+    assert decode(data) == "".join(lines)
+
+
 MIXED_LINE_CASES = [
     # (bytes, expected text, why)
     (
@@ -179,6 +204,38 @@ def test_decode_mixed_lines(data: bytes, expected: str, why: str) -> None:
     assert decode_mixed(data, "cp1252") == expected, why
 
 
+UTF8_CONFIDENCE_CASES = [
+    # (bytes, expected confidence, evidence contains, why)
+    ("Grüße".encode(), 1.0, "all German typography", "two characters, but ü, ß as UTF-8 are no code page's accident"),
+    (
+        "„Schöne Grüße“ – 5 € für".encode(),
+        1.0,
+        "8 or more multi-byte",
+        "„ ö ü ß “ – € ü: eight multi-byte characters; no single-byte text is valid UTF-8 that often",
+    ),
+    (
+        "Привет".encode(),
+        1.0,
+        "no code page reads it clearly more German",
+        "Cyrillic is not German typography, so it is scored: as cp1252 it reads ÐŸÑ€Ð¸Ð²ÐµÑ‚, far worse",
+    ),
+    (
+        "Fuß“".encode("cp1252"),
+        0.5,
+        "reads more German as cp1252",
+        "cp1252 'ß“' is DF 93, valid UTF-8 (U+07D3, an N'Ko letter): UTF-8 it stays, but doubtful",
+    ),
+]
+
+
+@pytest.mark.parametrize(("data", "confidence", "said", "why"), UTF8_CONFIDENCE_CASES)
+def test_valid_utf8_confidence(data: bytes, confidence: float, said: str, why: str) -> None:
+    det = detect(data)
+    assert (det.encoding, det.confidence) == ("utf-8", confidence), why
+    assert said in det.evidence[-1], det.evidence
+    assert decode(data) == data.decode("utf-8")
+
+
 BINARY_CASES = [
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "PNG image"),
     (b"\xff\xd8\xff\xe0\x00\x10JFIF", "JPEG image"),
@@ -188,12 +245,21 @@ BINARY_CASES = [
     (b"\x1f\x8b\x08\x00\x00\x00\x00\x00", "gzip data"),
     (b"RIFF\x24\x08\x00\x00WEBPVP8 ", "WebP image"),
     (b"Hallo\x00Welt\x00\x00\x01\x02 und mehr Text", "NUL bytes"),
+    (b"wOFFOTTO\x00\x00\x12\x34", "WOFF font"),
+    (b"\x00asm\x01\x00\x00\x00", "WebAssembly module"),
+    (bytes(range(1, 9)) * 4 + b"Text", "control bytes"),
 ]
 
 TEXT_THAT_STARTS_LIKE_A_SIGNATURE = [
     (b"ID3 tags speichern Titel und Interpret", "ascii", "ID3 without its version bytes"),
     ("BZh, die Abkürzung für Bezirkshauptmannschaft".encode(), "utf-8", "BZh without bzip2's block magic"),
     (b"%PDF sagt man zu einer PDF-Datei", "ascii", "%PDF without the dash and version"),
+    (b"wOFF heisst die Datei", "ascii", "wOFF without a WOFF flavour after it"),
+    (
+        b"\x1b[31mFehler\x1b[0m: Datei nicht gefunden\n" * 4,
+        "ascii",
+        "ANSI colour codes: ESC is a control that text uses",
+    ),
 ]
 
 

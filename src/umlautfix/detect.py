@@ -537,11 +537,12 @@ def _utf8_detection(data: bytes, evidence: list[str]) -> Detection:
     """Valid UTF-8 stays UTF-8, without scoring in almost every case: with
     UTF8_SURE_SEQUENCES multi-byte characters in the leading sample, or only
     characters German text is written with, the bytes cannot be a code page's
-    by chance (`_utf8_by_chance`). Otherwise the confidence drops when a
+    by chance (`_utf8_not_by_chance`). Otherwise the confidence drops when a
     single-byte reading is clearly more German (a short cp1252 text that
     happens to be valid UTF-8, "Fuß“" as DF 93)."""
-    if not _utf8_by_chance(data):
-        return Detection("utf-8", 1.0, [*evidence, "valid UTF-8 with non-ASCII characters"])
+    why_sure = _utf8_not_by_chance(data)
+    if why_sure is not None:
+        return Detection("utf-8", 1.0, [*evidence, why_sure])
     sample = _ranking_sample(data)
     utf8_cost = _reading_cost(sample.decode("utf-8", "replace"))
     readings = _rank(sample, GERMAN_SINGLE_BYTE, data, _high_bytes(data))
@@ -551,22 +552,25 @@ def _utf8_detection(data: bytes, evidence: list[str]) -> Detection:
             0.5,
             [*evidence, f"valid UTF-8, although it reads more German as {readings[0].codecs[0]}"],
         )
-    return Detection("utf-8", 1.0, [*evidence, "valid UTF-8 with non-ASCII characters"])
+    return Detection("utf-8", 1.0, [*evidence, "valid UTF-8; no code page reads it clearly more German"])
 
 
-def _utf8_by_chance(data: bytes) -> bool:
-    """Whether valid UTF-8 `data` could be single-byte German text that happens
-    to be valid UTF-8. Byte-level evidence: a code page's German letters are
-    lone high bytes between ASCII letters, so UTF-8 by chance needs a rare pair
-    such as "ß“" (DF 93, which UTF-8 reads as U+07D3); it never yields many
-    multi-byte characters, nor only characters of German typography (U+00A0 to
-    U+00FF and cp1252's quotes, dashes, €), which a code page could produce
-    only as "Ã¤", "â€ž" and the like: mojibake whose UTF-8 reading is right."""
+def _utf8_not_by_chance(data: bytes) -> str | None:
+    """Why valid UTF-8 `data` cannot be single-byte German text that happens to
+    be valid UTF-8 (None when it could). Byte-level evidence: a code page's
+    German letters are lone high bytes between ASCII letters, so UTF-8 by
+    chance needs a rare pair such as "ß“" (DF 93, which UTF-8 reads as U+07D3);
+    it never yields many multi-byte characters, nor only characters of German
+    typography (U+00A0 to U+00FF and cp1252's quotes, dashes, €), which a code
+    page could produce only as "Ã¤", "â€ž" and the like: mojibake whose UTF-8
+    reading is right."""
     high = data[:SAMPLE_BYTES].translate(None, _ASCII_BYTES)
     characters = high.decode("utf-8", "ignore")  # valid UTF-8 less its ASCII is valid UTF-8 (cut at the end)
     if len(characters) >= UTF8_SURE_SEQUENCES:
-        return False
-    return not _GERMAN_TYPOGRAPHY.issuperset(characters)
+        return f"valid UTF-8 with {UTF8_SURE_SEQUENCES} or more multi-byte characters"
+    if _GERMAN_TYPOGRAPHY.issuperset(characters):
+        return "valid UTF-8 whose non-ASCII characters are all German typography"
+    return None
 
 
 def _single_byte_or_mixed(data: bytes, evidence: list[str]) -> Detection:
