@@ -475,12 +475,29 @@ def test_broken_pipe_is_quiet(tmp_path: Path) -> None:
     assert proc.stderr == b"rc=0\n"  # no traceback, no 'Broken pipe', exit 0
 
 
+def wait_until_reading_a_pipe(pid: int, timeout: float = 60.0) -> None:
+    """Wait until the process sleeps in a read from a pipe (Linux: /proc/PID/wchan), so that a
+    signal finds it waiting for input and not still importing on a busy machine; where /proc
+    does not tell, a second's grace."""
+    wchan = Path(f"/proc/{pid}/wchan")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if "pipe" in wchan.read_text():
+                return
+        except OSError:
+            time.sleep(1.0)
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"process {pid} never waited for input within {timeout} s")
+
+
 def test_ctrl_c_while_reading_stdin_is_clean() -> None:
     proc = subprocess.Popen(UMLAUTFIX, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdin is not None
     proc.stdin.write(b"noch nicht fertig\n")
     proc.stdin.flush()
-    time.sleep(1.0)  # let it start and wait for more input
+    wait_until_reading_a_pipe(proc.pid)  # started (handlers set) and waiting for more input
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == cli.EXIT_INTERRUPTED

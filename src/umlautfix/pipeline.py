@@ -481,11 +481,13 @@ class _Repairer:
             pos = end
             found = repair_stage.find_suspect(text, pos - 1) if pos < len(text) else None
         if pos < len(text):
-            yield self._unchanged(cursor, text[pos:], block.raw if pos == 0 else None)
+            yield self._unchanged(cursor, text[pos:])
 
     @staticmethod
-    def _unchanged(cursor: _Cursor, text: str, raw: bytes | None = None) -> Segment:
-        segment = Segment(cursor.line, cursor.column, text, text, raw)
+    def _unchanged(cursor: _Cursor, text: str) -> Segment:
+        """Text around a suspect line: written by encoding it again, which gives back the input bytes
+        (UTF-8 and the 8-bit code pages decode and encode one to one)."""
+        segment = Segment(cursor.line, cursor.column, text, text)
         cursor.advance(text)
         return segment
 
