@@ -22,7 +22,8 @@ Inputs (all read, nothing written):
 - Short strings: prefixes (cut at a word end) of German and other-language
   paragraphs, by number of letters.
 
-Tables: the targets of issue 6 (PASS/MISS), verdicts per input set, an ROC per
+Tables: the throughput of `validate` (MB/s, and as a ratio to ftfy.badness on the
+same inputs; see `throughput`), the targets of issue 6 (PASS/MISS), verdicts per input set, an ROC per
 `not_german` threshold (sweeping one, the others at their chosen values: false
 positives = clean German documents judged not German, recall = other-language
 documents judged not German), an ROC for the damage guard MIN_GAIN (false
@@ -53,7 +54,8 @@ German judged German 99.4 % without a floor, 98.1 % with 5, 79.4 % with 10, at
 the same either way.
 
     python benchmarks/validate_bench.py            # everything, 1-4 minutes (shared machine)
-    python benchmarks/validate_bench.py --quick    # every 4th document, no MIN_GAIN sweep
+    python benchmarks/validate_bench.py --quick    # every 4th document, no MIN_GAIN sweep, 0.25 MB inputs
+    python benchmarks/validate_bench.py --throughput-only
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ import argparse
 import importlib
 import re
 import sys
+import time
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -69,6 +72,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+import ftfy.badness  # noqa: E402
 from corrupt import CORRUPTIONS, is_lossy  # noqa: E402  (a sibling script, not a package)
 
 # the module, not the function umlautfix.validate that the package exports under the same name
@@ -269,13 +273,97 @@ def short_table(german: list[str], other: list[str]) -> list[list[str]]:
     return rows
 
 
+# --- throughput -------------------------------------------------------------------------------
+
+
+def _repeat_to(text: str, size: int) -> str:
+    """`text` repeated and cut (at a character) to `size` UTF-8 bytes, roughly."""
+    unit = len(text.encode("utf-8")) / len(text)
+    chars = int(size / unit)
+    return (text * (chars // len(text) + 1))[:chars]
+
+
+def throughput_inputs(size: int) -> dict[str, str]:
+    """The shapes the issue names: running text (clean, mojibake, mixed-up, other languages), and
+    the adversarial ones found by the fuzz run: one long line, many short non-ASCII runs, nothing
+    but mojibake pairs, many lost characters."""
+    german = "\n".join(p for path in sorted(GERMAN.glob("*.txt")) for p in paragraphs(path))
+    other = "\n".join(p for path in sorted(OTHER.glob("*.txt")) for p in paragraphs(path))
+    mojibake = CORRUPTIONS["utf8-as-cp1252"](german)
+    return {
+        "clean German (fixtures)": _repeat_to(german, size),
+        "German, utf8-as-cp1252": _repeat_to(mojibake, size),
+        "German, utf8-as-cp437-x2": _repeat_to(CORRUPTIONS["utf8-as-cp437-x2"](german), size),
+        "German, saved-cp850-opened-cp1252": _repeat_to(CORRUPTIONS["saved-cp850-opened-cp1252"](german), size),
+        "German, lost-as-question": _repeat_to(CORRUPTIONS["lost-as-question"](german), size),
+        "other languages (fixtures)": _repeat_to(other, size),
+        "clean German, one line": _repeat_to(german.replace("\n", " "), size),
+        "cp1252 mojibake, one line": _repeat_to(mojibake.replace("\n", " "), size),
+        "'Ã¤' pairs only, one line": _repeat_to("Ã¤", size),
+        "'é a ' (many non-ASCII runs)": _repeat_to("é a ", size),
+    }
+
+
+def _cpu_seconds(function: object, text: str) -> float:
+    start = time.process_time()
+    function(text)  # type: ignore[operator]
+    return time.process_time() - start
+
+
+def throughput(size: int) -> list[list[str]]:
+    """CPU seconds of validate, ftfy.badness.badness and ftfy.badness.is_bad on the same input, one
+    after the other in this process (CPU time: the machine is shared). validate's data is loaded
+    first by a warm-up on another text; each input is then validated once, so its caches are only
+    as warm as the input's own repetitions make them. Peers: ftfy.badness.badness finds every
+    mojibake sign in the text (a full scan, like validate); is_bad stops at the first one (on
+    mojibake it returns after a few characters)."""
+    V.validate("Grüße aus Köln, fÃ¼r Gr??e und Gr”áe.")
+    rows = []
+    for name, text in throughput_inputs(size).items():
+        mb = len(text.encode("utf-8")) / 1e6
+        ours = _cpu_seconds(V.validate, text)
+        badness = min(_cpu_seconds(ftfy.badness.badness, text) for _ in range(3))
+        is_bad = min(_cpu_seconds(ftfy.badness.is_bad, text) for _ in range(3))
+        rows.append(
+            [
+                name,
+                f"{mb:.2f}",
+                f"{mb / ours:.2f}" if ours else "inf",
+                f"{ours / mb:.2f}",
+                _ratio(badness, ours),
+                _ratio(is_bad, ours),
+            ]
+        )
+    return rows
+
+
+def _ratio(peer: float, ours: float) -> str:
+    """Speed of validate relative to the peer (peer time / our time): above 1, validate is faster."""
+    if not ours:
+        return "n/a"
+    value = peer / ours
+    return f"{value:.2f}x" if value >= 0.1 else f"{value:.2g}x"
+
+
 # --- main -----------------------------------------------------------------------------------
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="every 4th document, no MIN_GAIN sweep")
+    parser.add_argument("--throughput-only", action="store_true", help="only the throughput table")
+    parser.add_argument("--size-mb", type=float, default=None, help="throughput input size (default 1, quick 0.25)")
     args = parser.parse_args(argv)
+
+    size_mb = args.size_mb or (0.25 if args.quick else 1.0)
+    print_table(
+        f"Throughput of validate (CPU time, one run per input of about {size_mb:g} MB; ratios: peer time / "
+        "validate time, higher is better for validate)",
+        ["input", "MB", "validate MB/s", "validate s/MB", "vs ftfy.badness.badness", "vs ftfy.badness.is_bad"],
+        throughput(int(size_mb * 1e6)),
+    )
+    if args.throughput_only:
+        return 0
 
     german = split_documents(GERMAN)
     other = split_documents(OTHER)

@@ -269,10 +269,10 @@ def find_codepage_mixup(text: str) -> Iterator[Finding]:
     occurrences = _suspect_words(text)
     if not occurrences:
         return
-    chars_of = {word: frozenset(word) for word in occurrences}
+    by_mask = _words_by_pair_mask(occurrences)
     best: tuple[tuple[int, float], str, str, list[str]] | None = None
     for saved, opened in MIXUP_PAIRS:
-        confirmed = _confirmed_words(occurrences, chars_of, saved, opened)
+        confirmed = _confirmed_words(occurrences, by_mask, saved, opened)
         if not confirmed:
             continue
         # most confirmed words first, then the cheapest reading ("¤" is "€" rather than "Ï")
@@ -295,15 +295,13 @@ def find_codepage_mixup(text: str) -> Iterator[Finding]:
                 yield Finding("mojibake", i, i + 1, ch, f"{table[ch]!r}: {how}")
 
 
-def _confirmed_words(
-    occurrences: dict[str, int], chars_of: dict[str, frozenset[str]], saved: str, opened: str
-) -> list[str]:
+def _confirmed_words(occurrences: dict[str, int], by_mask: dict[int, list[str]], saved: str, opened: str) -> list[str]:
     """The words that confirm the mix-up (saved, opened), if they are at least half of the
     words it touches (counted with repetitions), else none. Frequent words are judged first,
     and judging stops once half can no longer be reached (Spanish text touches many words)."""
-    table = _mixup_table(saved, opened)
+    bit = 1 << _PAIR_INDEX[saved, opened]
     touched = sorted(
-        (word for word, chars in chars_of.items() if not chars.isdisjoint(table)),
+        (word for mask, words in by_mask.items() if mask & bit for word in words),
         key=lambda word: -occurrences[word],
     )
     n_touched = sum(occurrences[word] for word in touched)
@@ -318,6 +316,31 @@ def _confirmed_words(
             confirmed.append(word)
             n_confirmed += occurrences[word]
     return confirmed if n_confirmed and 2 * n_confirmed >= n_touched else []
+
+
+_PAIR_INDEX = {pair: i for i, pair in enumerate(MIXUP_PAIRS)}
+
+
+@lru_cache(maxsize=4096)
+def _pair_mask(ch: str) -> int:
+    """Bit i set when the mix-up MIXUP_PAIRS[i] changes the character `ch`."""
+    return sum(1 << i for i, pair in enumerate(MIXUP_PAIRS) if ch in _mixup_table(*pair))
+
+
+def _words_by_pair_mask(occurrences: dict[str, int]) -> dict[int, list[str]]:
+    """The distinct words grouped by the mix-ups that touch them (a bit mask over MIXUP_PAIRS):
+    few groups, so each mix-up finds its words without testing every word. The words of a
+    group keep their order in the text; which word is judged first changes nothing but when
+    judging can stop."""
+    groups: dict[int, list[str]] = {}
+    for word in occurrences:
+        mask = 0
+        for ch in set(word):
+            if ch >= "\x80":
+                mask |= _pair_mask(ch)
+        if mask:
+            groups.setdefault(mask, []).append(word)
+    return groups
 
 
 def _suspect_words(text: str) -> dict[str, int]:
@@ -512,8 +535,7 @@ class LanguageStatistics:
 
 def language_statistics(text: str) -> LanguageStatistics:
     """`profile.letter_statistics` of `text`, with its name words counted apart."""
-    counts = Counter(_WORD.findall(text))
-    return LanguageStatistics(letter_statistics(text), sum(n for word, n in counts.items() if _is_name_word(word)))
+    return LanguageStatistics(letter_statistics(text), sum(map(_is_name_word, _WORD.findall(text))))
 
 
 @lru_cache(maxsize=65536)
