@@ -417,6 +417,7 @@ _LOST = re.compile(
 _SPACE = re.compile(r"\s")
 _NOT_SPACE = re.compile(r"\S*")
 WINDOW = 64  # characters looked at on each side of a finding: work per finding stays bounded
+_WORD_CHARS = re.compile(r"[\w?\ufffd]*")  # a damaged word's characters (as str.isalnum, "_", "?", U+FFFD)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\ufff0-\ufffc\ufffe\uffff]|(?<=.)\ufeff", re.S)
 
 
@@ -439,12 +440,10 @@ def _in_url(text: str, i: int) -> bool:
 
 def _restoration(text: str, start: int, end: int) -> str:
     """The lexicon's reading of the damaged word, if it has a likely one."""
-    left = start
-    while left > max(0, start - WINDOW) and _is_word_char(text[left - 1]):
-        left -= 1
-    right = end
-    while right < min(len(text), end + WINDOW) and _is_word_char(text[right]):
-        right += 1
+    before = _WORD_CHARS.match(text[max(0, start - WINDOW) : start][::-1])
+    after = _WORD_CHARS.match(text, end, min(len(text), end + WINDOW))
+    left = start - (before.end() if before else 0)
+    right = after.end() if after else end
     return _likely_reading(text[left:right])
 
 
@@ -454,10 +453,6 @@ def _likely_reading(word: str) -> str:
     since a damaged text repeats its damaged words."""
     readings = lexicon.restorations(word, "?\ufffd")
     return f"{readings[0][0]!r}?" if readings else ""
-
-
-def _is_word_char(ch: str) -> bool:
-    return ch.isalnum() or ch in "_?\ufffd"
 
 
 def find_control(text: str) -> Iterator[Finding]:
