@@ -418,3 +418,34 @@ def test_any_text_gets_a_verdict_and_findings_inside_it(text: str) -> None:
     for f in result.findings:
         assert 0 <= f.start < f.end <= len(text) or (f.start == f.end == len(text) == 0)
         assert text[f.start : f.end] == f.text
+
+
+# --- caches do not change answers --------------------------------------------------------------
+
+CACHE_ORDER_TEXTS = [
+    "fÃ",  # a lead byte's character at the end: no sequence
+    "fÃ¼r",
+    "Ã¼ber Ã¼ber Ã¼ber",
+    "Gr”áe",
+    "Preis: 89,90 ¤",
+    "Gr??e f?r Gr??e",
+    "Señora Müller, président été",
+    "Lotte Bäuerle;Impfung;MMR-4471",
+]
+
+
+def test_answers_do_not_depend_on_what_was_validated_before() -> None:
+    """validate caches readings per 4-character window, mix-up verdicts per word and notes per
+    damaged word; each text must get the same answer first, last, and after the others."""
+
+    def answers(texts: list[str]) -> dict[str, tuple[object, ...]]:
+        return {t: (v.verdict, v.score, v.word_share, tuple(v.findings)) for t in texts for v in [validate(t)]}
+
+    for cached in (V._best_reading, V._confirms_mixup, V._likely_reading, V._is_name_word, V._word_frequency):
+        cached.cache_clear()
+    forward = answers(CACHE_ORDER_TEXTS)
+    for cached in (V._best_reading, V._confirms_mixup, V._likely_reading, V._is_name_word, V._word_frequency):
+        cached.cache_clear()
+    backward = answers(CACHE_ORDER_TEXTS[::-1])
+    assert forward == backward
+    assert forward["fÃ"][0] != "mojibake" and forward["fÃ¼r"][0] == "mojibake"
