@@ -45,6 +45,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import TypeVar
 
 import chardet
 import charset_normalizer
@@ -79,6 +80,7 @@ ASCII_FALLBACK = {
     "²": "2",
     "§": "Par.",
 }
+T = TypeVar("T")
 COST_SCALES = (0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0)  # the grid COST_SCALE is fitted on
 # Beyond some value the log loss is flat: a larger COST_SCALE only pushes right answers
 # to the 0.99 cap. Within FLAT_LOSS of the least loss the smallest (most cautious) value is the fit.
@@ -406,27 +408,51 @@ def fit_cost_scale(samples: list[Sample], step: int) -> None:
 
 def throughput(sources: dict[str, list[str]]) -> None:
     text = "\n".join(sources["fixtures"]) + "\n"
-    print("\n## Throughput on 10 MB inputs")
+    print("\n## Throughput on 10 MB inputs, and per call on short inputs")
     print("time of chardet.detect(max_bytes=len) / time of umlautfix.detect (decode: chardet + bytes.decode")
     print("/ umlautfix.decode); best of 3 runs each; higher is better, target >= 1\n")
-    print("| input             | umlautfix answer | chardet answer | ratio detect | ratio decode |")
-    print("|-------------------|------------------|----------------|-------------:|-------------:|")
+    print("| input                     | umlautfix answer | chardet answer | ratio detect | ratio decode |")
+    print("|---------------------------|------------------|----------------|-------------:|-------------:|")
+    inputs: dict[str, bytes | list[bytes]] = {}
     for encoding in ("utf-8", "cp1252", "mac-roman", "cp850"):
-        written = as_written_in(text, encoding)
-        data = (written * (10_000_000 // len(written.encode(encoding)) + 1)).encode(encoding)[:10_000_000]
-        data = data[: data.rfind(b"\n") + 1]
-        ours, det = _best_time(lambda d=data: umlautfix.detect(d))
-        ours_decode, _ = _best_time(lambda d=data: umlautfix.decode(d))
-        theirs, guess = _best_time(lambda d=data: chardet.detect(d, max_bytes=len(d)))
-        their_decode, _ = _best_time(lambda d=data, g=guess: d.decode(g["encoding"] or "latin-1", "replace"))
+        inputs[f"{encoding} 10 MB"] = _ten_megabytes(as_written_in(text, encoding).encode(encoding))
+    pasted = b"".join(
+        (line + "\n").encode("cp1252" if i % 2 else "utf-8")
+        for i, line in enumerate(as_written_in(text, "cp1252").splitlines())
+    )
+    inputs["UTF-8 + cp1252 lines 10 MB"] = _ten_megabytes(pasted)
+    paragraphs = sources["fixtures"]
+    inputs["paragraphs, UTF-8 (calls)"] = [(p + "\n").encode("utf-8") for p in paragraphs]
+    inputs["paragraphs, cp1252 (calls)"] = [(as_written_in(p, "cp1252") + "\n").encode("cp1252") for p in paragraphs]
+    for label, payload in inputs.items():
+        items = payload if isinstance(payload, list) else [payload]
+        ours, dets = _best_time(lambda items=items: [umlautfix.detect(d) for d in items])
+        ours_decode, _ = _best_time(lambda items=items: [umlautfix.decode(d) for d in items])
+        theirs, guesses = _best_time(lambda items=items: [chardet.detect(d, max_bytes=len(d)) for d in items])
+        their_decode, _ = _best_time(
+            lambda items=items, guesses=guesses: [
+                d.decode(g["encoding"] or "latin-1", "replace") for d, g in zip(items, guesses, strict=True)
+            ]
+        )
+        ours_name = dets[0].encoding + (f"+{dets[0].single_byte}" if dets[0].mixed else "")
+        if len(items) > 1:
+            ours_name, theirs_name = "(per call)", "(per call)"
+        else:
+            theirs_name = str(guesses[0]["encoding"])
         print(
-            f"| {encoding + ' 10 MB':17} | {det.encoding:16} | {guess['encoding']!s:14} | {theirs / ours:12.1f} "
+            f"| {label:25} | {ours_name:16} | {theirs_name:14} | {theirs / ours:12.1f} "
             f"| {(theirs + their_decode) / ours_decode:12.1f} |"
         )
 
 
-def _best_time(fn: Callable[[], object], runs: int = 3) -> tuple[float, object]:
-    best, result = float("inf"), None
+def _ten_megabytes(data: bytes) -> bytes:
+    """`data` repeated to 10 MB, cut after a line end."""
+    data = (data * (10_000_000 // len(data) + 1))[:10_000_000]
+    return data[: data.rfind(b"\n") + 1]
+
+
+def _best_time(fn: Callable[[], T], runs: int = 3) -> tuple[float, T]:
+    best, result = float("inf"), fn()
     for _ in range(runs):
         start = time.perf_counter()
         result = fn()
@@ -439,6 +465,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="every 5th sample, no throughput")
     parser.add_argument("--no-peers", action="store_true", help="umlautfix only (while developing)")
     parser.add_argument("--no-fit", action="store_true", help="leave out the fit of COST_SCALE (re-runs umlautfix)")
+    parser.add_argument("--throughput-only", action="store_true", help="only the throughput table")
     ns = parser.parse_args(argv)
     if ns.no_peers:
         for name in list(DECODERS)[1:]:
@@ -447,6 +474,9 @@ def main(argv: list[str] | None = None) -> int:
     versions = f"chardet {chardet.__version__}, charset-normalizer {charset_normalizer.__version__}"
     print(f"umlautfix {umlautfix.__version__}, {versions}")
     sources = load_paragraphs()
+    if ns.throughput_only:
+        throughput(sources)
+        return 0
     samples = make_samples(sources)
     calibration: list[tuple[float, bool, str, str]] = []
     accuracy(samples, step, calibration)

@@ -241,6 +241,7 @@ def _undefined_bytes(codec: str) -> frozenset[int]:
 
 
 _ASCII_BYTES = bytes(range(0x80))
+_HIGH_BYTES = bytes(range(0x80, 0x100))
 # The characters German text is written with beyond ASCII: what cp1252 has (from the codec, not typed).
 _GERMAN_TYPOGRAPHY = frozenset(bytes(range(0x80, 0x100)).decode("cp1252", "ignore"))
 
@@ -588,8 +589,13 @@ def _single_byte_or_mixed(data: bytes, evidence: list[str]) -> Detection:
             if _decisive(readings, present):
                 return _german_single_byte(readings, evidence)
     sample = _ranking_sample(data)
+    has_utf8 = _UTF8_MULTIBYTE.search(sample) is not None
+    if has_utf8:
+        surely_mixed = _surely_mixed(sample, evidence)
+        if surely_mixed is not None:
+            return surely_mixed
     readings = _rank(sample, GERMAN_SINGLE_BYTE, data, present)
-    if _UTF8_MULTIBYTE.search(sample):
+    if has_utf8:
         mixed = _mixed_detection(data, sample, readings, evidence)
         if mixed is not None:
             return mixed
@@ -632,6 +638,24 @@ def _german_single_byte(readings: list[_Reading], evidence: list[str]) -> Detect
     if len(readings) > 1:
         why += f"; the next reading, {readings[1].codecs[0]}, costs {margin:.1f} more"
     return Detection(name, _confidence(best, readings), [*evidence, why])
+
+
+def _surely_mixed(sample: bytes, evidence: list[str]) -> Detection | None:
+    """A mixed file told by its bytes, with no code page ranked for the whole
+    input: the sample's lines that are valid UTF-8 hold multi-byte characters
+    that are no code page's accident (`_utf8_not_by_chance`), and some German
+    code page reads the other lines as German. The confidence is that of the
+    code page chosen for those lines."""
+    utf8_lines = [line for line in sample.splitlines() if not line.isascii() and _is_utf8(line)]
+    if not utf8_lines or _utf8_not_by_chance(b"\n".join(utf8_lines)) is None:
+        return None
+    readings = _mixed_codec_readings(sample)
+    best = readings[0]
+    if best.cost_per_char > GERMAN_COST_PER_CHAR:
+        return None
+    codec = best.codecs[0]
+    why = f"UTF-8 lines whose characters are no code page's accident, and lines that read most German in {codec}"
+    return Detection("utf-8", _confidence(best, readings), [*evidence, why], mixed=True, single_byte=codec)
 
 
 def _mixed_detection(data: bytes, sample: bytes, readings: list[_Reading], evidence: list[str]) -> Detection | None:
@@ -779,21 +803,32 @@ def _is_utf8(line: bytes) -> bool:
 
 def _mixed_codec(data: bytes) -> str:
     """The German code page that reads the non-UTF-8 lines of `data` most German
-    (the first in GERMAN_SINGLE_BYTE on a tie). Code pages that read the lines
-    alike share one costing."""
+    (the first in GERMAN_SINGLE_BYTE on a tie)."""
+    return _mixed_codec_readings(data)[0].codecs[0]
+
+
+def _mixed_codec_readings(data: bytes) -> list[_Reading]:
+    """The readings of the non-UTF-8 lines of `data` (at most MIXED_CODEC_LINES),
+    one per German code page that decodes them all, cheapest first; code pages
+    that read the lines alike share one reading (and one costing). latin-1
+    decodes every byte, so there is always one."""
     bad_lines = [line for line in data.splitlines() if not _is_utf8(line)][:MIXED_CODEC_LINES]
-    best_name, best_cost = "latin-1", math.inf
-    cost_by_text: dict[str, float] = {}
+    non_ascii = sum(len(line) - len(line.translate(None, _HIGH_BYTES)) for line in bad_lines)
+    by_text: dict[str, list[str]] = {}
+    texts_by_joined: dict[str, list[str]] = {}
     for name in GERMAN_SINGLE_BYTE:
         texts = [_best_line(line, name) for line in bad_lines]
         if None in texts:
             continue
         joined = "\n".join(texts)  # type: ignore[arg-type]
-        if joined not in cost_by_text:
-            cost_by_text[joined] = _lines_cost(texts, joined)  # type: ignore[arg-type]
-        if cost_by_text[joined] < best_cost:
-            best_name, best_cost = name, cost_by_text[joined]
-    return best_name
+        by_text.setdefault(joined, []).append(name)
+        texts_by_joined[joined] = texts  # type: ignore[assignment]
+    readings = [
+        _Reading(tuple(names), joined, _lines_cost(texts_by_joined[joined], joined), non_ascii)
+        for joined, names in by_text.items()
+    ]
+    readings.sort(key=lambda r: r.cost)  # stable: on a tie the earlier code page stays first
+    return readings
 
 
 def _lines_cost(lines: list[str], joined: str) -> float:
