@@ -8,6 +8,8 @@ and deleted afterwards, also when the run is interrupted. The text repeats every
 ~320 paragraphs: the pipeline has no cache of its own, but the repair stage
 caches its readings per mojibake run and its neighbours, and those are all warm
 after the first round, so text that never repeats may run slower than this.
+--unique-lines numbers every line ("17. "), as speed_bench's CLI file does, so
+that no whole line repeats (the runs and their neighbours still do).
 
 Each command runs as a child process; its wall time is measured around it, and
 its CPU time (user + system) and peak RSS come from the kernel (os.wait4 gives
@@ -73,13 +75,14 @@ class Measure:
     exit_code: int
 
 
-def generate(path: Path, size_bytes: int, mojibake_every: int) -> tuple[int, int]:
-    """Write the test file; returns (lines, mojibake lines)."""
+def generate(path: Path, size_bytes: int, mojibake_every: int, unique: bool = False) -> tuple[int, int]:
+    """Write the test file; returns (lines, mojibake lines). `unique`: each line starts with its
+    number ("17. "), so no line repeats and no cache keyed by whole lines could help."""
     paragraphs = [
         line for p in sorted(FIXTURES.glob("*.txt")) for line in p.read_text("utf-8").splitlines() if line.strip()
     ]
     clean = [(line + "\n").encode("utf-8") for line in paragraphs]
-    broken = [(line + "\n").encode("utf-8").decode("cp1252", "replace").encode("utf-8") for line in paragraphs]
+    broken = [_mojibake(line + "\n") for line in paragraphs]
     lines = mojibake = written = 0
     buffer: list[bytes] = []
     buffered = 0
@@ -88,6 +91,8 @@ def generate(path: Path, size_bytes: int, mojibake_every: int) -> tuple[int, int
             index = lines % len(paragraphs)
             is_broken = mojibake_every > 0 and lines % mojibake_every == mojibake_every - 1
             data = broken[index] if is_broken else clean[index]
+            if unique:
+                data = f"{lines + 1}. ".encode() + data
             buffer.append(data)
             buffered += len(data)
             written += len(data)
@@ -98,6 +103,11 @@ def generate(path: Path, size_bytes: int, mojibake_every: int) -> tuple[int, int
                 buffer, buffered = [], 0
         fh.write(b"".join(buffer))
     return lines, mojibake
+
+
+def _mojibake(text: str) -> bytes:
+    """UTF-8 read as cp1252 and saved as UTF-8 (`kÃ¤mpfen`)."""
+    return text.encode("utf-8").decode("cp1252", "replace").encode("utf-8")
 
 
 def measure(name: str, command: list[str], stdout_path: str) -> Measure:
@@ -127,11 +137,11 @@ def count_repaired(original: Path, repaired: Path) -> tuple[int, int]:
     return differing, left
 
 
-def table(size: int, lines: int, mojibake: int, results: list[Measure]) -> str:
+def table(size: int, lines: int, mojibake: int, results: list[Measure], unique: bool) -> str:
     base = next(m for m in results if m.name.startswith("plain loop, lines"))
     rows = [
         f"input: {size / MIB:.0f} MiB, {lines:,} lines, {mojibake:,} of them mojibake "
-        "(fixtures/text/de cycled; UTF-8 read as cp1252)",
+        f"(fixtures/text/de cycled{', lines numbered' if unique else ''}; UTF-8 read as cp1252)",
         "",
         "| run | wall s | CPU s | MiB/s (wall) | peak RSS MiB | speed / line loop, wall | ... CPU | exit |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -152,6 +162,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size-mb", type=int, default=1024, help="size of the generated file in MiB (default 1024)")
     parser.add_argument("--mojibake-every", type=int, default=20, help="every Nth line is mojibake (default 20)")
+    parser.add_argument(
+        "--unique-lines", action="store_true", help="number every line, so that no line repeats (as speed_bench does)"
+    )
     parser.add_argument("--tmp", default=None, help="directory for the generated file (default: the system's)")
     parser.add_argument("--skip-check", action="store_true", help="do not compare the CLI's output with its input")
     args = parser.parse_args()
@@ -160,7 +173,7 @@ def main() -> int:
         source = Path(tmp) / "input.txt"
         output = Path(tmp) / "output.txt"
         started = time.perf_counter()
-        lines, mojibake = generate(source, args.size_mb * MIB, args.mojibake_every)
+        lines, mojibake = generate(source, args.size_mb * MIB, args.mojibake_every, args.unique_lines)
         size = source.stat().st_size
         print(f"generated {size / MIB:.0f} MiB in {time.perf_counter() - started:.1f} s: {source}", flush=True)
         results = [
@@ -178,7 +191,7 @@ def main() -> int:
         results.append(cli)
         print(f"  {cli.name}: {cli.seconds:.1f} s, {cli.cpu_seconds:.1f} s CPU, {cli.peak_rss_mib:.1f} MiB", flush=True)
         print()
-        print(table(size, lines, mojibake, results))
+        print(table(size, lines, mojibake, results, args.unique_lines))
         if not args.skip_check:
             differing, left = count_repaired(source, output)
             print(
