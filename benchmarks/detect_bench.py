@@ -411,8 +411,8 @@ def throughput(sources: dict[str, list[str]]) -> None:
     print("\n## Throughput on 10 MB inputs, and per call on short inputs")
     print("time of chardet.detect(max_bytes=len) / time of umlautfix.detect (decode: chardet + bytes.decode")
     print("/ umlautfix.decode); best of 3 runs each; higher is better, target >= 1\n")
-    print("| input                     | umlautfix answer | chardet answer | ratio detect | ratio decode |")
-    print("|---------------------------|------------------|----------------|-------------:|-------------:|")
+    print("| input                      | umlautfix answer | chardet answer | ratio detect | ratio decode |")
+    print("|----------------------------|------------------|----------------|-------------:|-------------:|")
     inputs: dict[str, bytes | list[bytes]] = {}
     for encoding in ("utf-8", "cp1252", "mac-roman", "cp850"):
         inputs[f"{encoding} 10 MB"] = _ten_megabytes(as_written_in(text, encoding).encode(encoding))
@@ -440,7 +440,7 @@ def throughput(sources: dict[str, list[str]]) -> None:
         else:
             theirs_name = str(guesses[0]["encoding"])
         print(
-            f"| {label:25} | {ours_name:16} | {theirs_name:14} | {theirs / ours:12.1f} "
+            f"| {label:26} | {ours_name:16} | {theirs_name:14} | {theirs / ours:12.1f} "
             f"| {(theirs + their_decode) / ours_decode:12.1f} |"
         )
 
