@@ -295,6 +295,33 @@ def check_cases(tmp: Path) -> list[tuple[list[str], int, list[str], str]]:
     ]
 
 
+def test_check_stops_early_but_still_fails_on_a_later_bad_byte_under_a_given_encoding(tmp_path: Path) -> None:
+    # --check alone may stop at the first difference; with -e the whole file is still decoded strictly
+    path = tmp_path / "late.txt"
+    path.write_bytes(mojibake("Grüße\n") + b"clean ASCII line\n" * 100_000 + b"bad \xff byte\n")
+    assert run("--check", "-q", path).returncode == cli.EXIT_FOUND
+    strict = run("--check", "-q", "-e", "utf-8", path)
+    assert strict.returncode == cli.EXIT_UNDECODABLE
+    assert b"line 100002" in strict.stderr
+
+
+@pytest.mark.parametrize(
+    ("options", "why"),
+    [
+        (["--explain"], "--explain tells every change"),
+        (["--report", "json"], "the report counts every change"),
+        (["--diff"], "the diff shows every changed line"),
+    ],
+)
+def test_check_with_a_report_still_reads_the_whole_file(tmp_path: Path, options: list[str], why: str) -> None:
+    path = tmp_path / "two.txt"
+    path.write_bytes(mojibake("Grüße\n") + b"clean ASCII line\n" * 100_000 + mojibake("Köln\n"))
+    proc = run("--check", *options, path)
+    assert proc.returncode == cli.EXIT_FOUND, why
+    told = proc.stdout + proc.stderr
+    assert "Köln".encode() in told or b"100002" in told, why  # the second broken line, at the end, is reported
+
+
 def test_check_exit_codes(tmp_path: Path) -> None:
     for files, code, names, why in check_cases(tmp_path):
         proc = run("--check", "-q", *files, cwd=tmp_path)

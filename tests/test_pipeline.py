@@ -328,6 +328,44 @@ def test_the_first_look_runs_over_each_block_once(monkeypatch: pytest.MonkeyPatc
     assert len(block_looks) == len(by_block) + 1
 
 
+# ---------------------------------------------------------------------------- --check stops at the first difference
+
+EARLY_STOP_CASES = [
+    # (input, options, stops early, why)
+    (mojibake("Grüße\n").encode() + b"clean ASCII line\n" * 200_000, {}, True, "mojibake first: the answer is known"),
+    (b"clean ASCII line\n" * 200_000, {}, False, "clean: every byte must be seen to say so"),
+    (
+        mojibake("Grüße\n").encode() + b"clean ASCII line\n" * 200_000,
+        {"encoding": "utf-8"},
+        False,
+        "a given encoding is strict: a bad byte later must still be found",
+    ),
+    ("Grüße aus Köln\n".encode("cp1252") * 200_000, {}, True, "cp1252 becomes UTF-8: differs from the start"),
+]
+
+
+@pytest.mark.parametrize(
+    ("data", "options", "stops", "why"), EARLY_STOP_CASES, ids=[c[3][:30] for c in EARLY_STOP_CASES]
+)
+def test_first_difference_only_reads_no_further_than_needed(
+    data: bytes, options: dict[str, str], stops: bool, why: str
+) -> None:
+    source = io.BytesIO(data)
+    result = fix_stream(source, None, first_difference_only=True, chunk_bytes=1 << 16, **options)  # type: ignore[arg-type]
+    assert result.partial is stops, why
+    assert (result.bytes_read < len(data)) is stops, why
+    full = fix_stream(io.BytesIO(data), None, chunk_bytes=1 << 16, **options)  # type: ignore[arg-type]
+    assert result.changed == full.changed, why  # the same answer either way
+    assert not full.partial
+
+
+def test_first_difference_only_is_ignored_when_writing() -> None:
+    data = mojibake("Grüße\n").encode() + b"clean ASCII line\n" * 100_000
+    output, result = run(data, first_difference_only=True, chunk_bytes=1 << 16)
+    assert output == "Grüße\n".encode() + b"clean ASCII line\n" * 100_000
+    assert not result.partial
+
+
 # ---------------------------------------------------------------------------- the verdict on a bounded sample
 
 

@@ -385,7 +385,12 @@ def _run_fix(ns: argparse.Namespace, console: Console) -> int:
     report = Report(console, listing=ns.check and not ns.diff)
     items = _inputs(ns.files, ns.recursive, report)
     _check_fix_options(ns, items)
-    config = _stream_config(ns, output_encoding=ns.output_encoding, validate=ns.report == "json")
+    config = _stream_config(
+        ns,
+        output_encoding=ns.output_encoding,
+        validate=ns.report == "json",
+        first_difference_only=ns.check and not (ns.diff or ns.explain or ns.report),
+    )
     console.bar = _progress_bar(items, enabled=not ns.no_progress)
     try:
         _run_each(items, report, lambda item: _fix_one(item, ns, config, console, report))

@@ -169,6 +169,7 @@ class FileResult:
     validation: Validation | None = None
     findings: list[LocatedFinding] = field(default_factory=list)
     sampled: bool = False  # validation saw a sample of the output, not all of it
+    partial: bool = False  # stopped at the first difference (first_difference_only): counts cover what was read
 
     @property
     def changed(self) -> bool:
@@ -192,6 +193,9 @@ class StreamConfig:
     allow_binary: bool = False
     decode_only: bool = False  # no repair (for validate)
     validate: bool = False  # judge a bounded sample of the output: FileResult.validation
+    # with no sink (--check alone): stop at the first difference, when nothing later could fail
+    # (detected encoding: lenient decoding never raises); FileResult.partial says it stopped
+    first_difference_only: bool = False
     chunk_bytes: int = CHUNK_BYTES
     max_line_bytes: int = MAX_LINE_BYTES
     keep_changes: int = KEPT_CHANGES
@@ -721,6 +725,7 @@ def fix_stream(
     sample = TextSample() if config.validate else None
     observers = [*watchers, _SampleWatcher(sample)] if sample is not None else list(watchers)
     repairer = _Repairer(result, watchers, config.keep_changes)
+    stop_early = config.first_difference_only and sink is None and config.encoding is None
     for block in decoder.blocks(_chunks(source, config.chunk_bytes, watchers, result)):
         if block.fallback:
             repairer.fallback(block)
@@ -733,6 +738,9 @@ def fix_stream(
             output.write(segment)
             for observer in observers:
                 observer.segment(segment)
+        if stop_early and (not passthrough or result.change_count or result.fallback_count):
+            result.partial = True
+            break
     output.close()
     for watcher in watchers:
         watcher.close()
