@@ -236,6 +236,25 @@ def test_valid_utf8_confidence(data: bytes, confidence: float, said: str, why: s
     assert decode(data) == data.decode("utf-8")
 
 
+# Pieces of bytes for mixed files: ASCII, line breaks, UTF-8, lone code-page bytes,
+# a cut UTF-8 sequence, a surrogate's encoding (invalid), and other break-like bytes.
+MIXED_PIECES = st.sampled_from(
+    [
+        *(b"a", b" ", b"\n", b"\r", b"\r\n", "ä".encode(), "€".encode(), "🔥".encode(), b"\xe4", b"\xdf", b"\x93"),
+        *(b"\x81", b"\xc3", b"\xe2\x80", b"\xed\xa0\x80", b"\x0b", b"\x1c", b"\x85", "\u2028".encode()),
+    ]
+)
+
+
+@given(st.lists(MIXED_PIECES, max_size=30).map(b"".join), st.sampled_from(["cp1252", "cp850", "mac-roman"]))
+@settings(max_examples=300, deadline=None)
+def test_decode_mixed_whole_equals_line_by_line(data: bytes, codec: str) -> None:
+    """The CLI decodes a mixed file line by line (lines as bytes.splitlines cuts
+    them); the whole-input decoding must give the same text, and keep every line."""
+    lines = data.splitlines(keepends=True)
+    assert decode_mixed(data, codec) == "".join(decode_mixed(line, codec) for line in lines)
+
+
 BINARY_CASES = [
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "PNG image"),
     (b"\xff\xd8\xff\xe0\x00\x10JFIF", "JPEG image"),
