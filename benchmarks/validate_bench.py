@@ -196,6 +196,31 @@ def not_german_roc(
     return rows
 
 
+def tradeoff(
+    german: list[V.LanguageStatistics], other: list[V.LanguageStatistics], name: str, values: list[float]
+) -> str:
+    """One sentence on the sweep with the other thresholds as chosen: the error rates at the chosen
+    value, and the swept values that make no error on either side (the margin the choice has)."""
+    chosen = getattr(V, name)
+    points = []
+    try:
+        for value in values:
+            setattr(V, name, value)
+            fp = sum(not V.is_german(s) for s in german)
+            missed = sum(V.is_german(s) for s in other)
+            points.append((value, fp, missed))
+    finally:
+        setattr(V, name, chosen)
+    fp = sum(not V.is_german(s) for s in german)
+    caught = sum(not V.is_german(s) for s in other)
+    perfect = [value for value, f, m in points if not f and not m]
+    margin = f"{min(perfect):g} .. {max(perfect):g}" if perfect else "none"
+    return (
+        f"Trade-off: at {name} = {chosen:g}, {share(fp, len(german)).strip()} false positives and "
+        f"{share(caught, len(other)).strip()} recall; lowest .. highest swept value with neither error: {margin}"
+    )
+
+
 def threshold_origins(german: list[V.LanguageStatistics], other: list[V.LanguageStatistics]) -> list[list[str]]:
     """The extreme values the thresholds were placed between (German's lowest word share and
     bigram log-probability, highest outside rate; the other languages' most German values)."""
@@ -499,6 +524,7 @@ def main(argv: list[str] | None = None) -> int:
                     [name, "German judged not_german (false positives)", "other languages judged not_german (recall)"],
                     not_german_roc(de_stats, ot_stats, name, values, alone),
                 )
+            print(f"\n{tradeoff(de_stats, ot_stats, name, values)}")
     if not args.quick:
         clean = de_test + (lit or [])
         sample = damaged_docs[::3]
