@@ -431,7 +431,19 @@ CACHE_ORDER_TEXTS = [
     "Gr??e f?r Gr??e",
     "Señora Müller, président été",
     "Lotte Bäuerle;Impfung;MMR-4471",
+    "Wir danken fuer die neue Lieferung",
+    "Gr??e, siehe https://example.org/suche?q=gr??e",
 ]
+
+
+CACHES = (
+    V._best_reading,
+    V._confirms_mixup,
+    V._likely_reading,
+    V._is_name_word,
+    V._word_frequency,
+    V._umlaut_spelling,
+)
 
 
 def test_answers_do_not_depend_on_what_was_validated_before() -> None:
@@ -441,10 +453,10 @@ def test_answers_do_not_depend_on_what_was_validated_before() -> None:
     def answers(texts: list[str]) -> dict[str, tuple[object, ...]]:
         return {t: (v.verdict, v.score, v.word_share, tuple(v.findings)) for t in texts for v in [validate(t)]}
 
-    for cached in (V._best_reading, V._confirms_mixup, V._likely_reading, V._is_name_word, V._word_frequency):
+    for cached in CACHES:
         cached.cache_clear()
     forward = answers(CACHE_ORDER_TEXTS)
-    for cached in (V._best_reading, V._confirms_mixup, V._likely_reading, V._is_name_word, V._word_frequency):
+    for cached in CACHES:
         cached.cache_clear()
     backward = answers(CACHE_ORDER_TEXTS[::-1])
     assert forward == backward

@@ -425,8 +425,9 @@ def find_lost(text: str) -> Iterator[Finding]:
     """Characters replaced by U+FFFD, or by "?" where German text has no question mark:
     inside or at the start of a word ("Gr??e", "f?r", "?bersicht"), between a space and a
     lower-case word ("10 ? 12 Uhr" for a dash), alone after a sentence ("Danke! ?")."""
+    may_hold_urls = "://" in text or "www." in text or "=" in text  # else no "?" is in a URL
     for m in _LOST.finditer(text):
-        if m.group()[0] == "?" and _in_url(text, m.start()):
+        if may_hold_urls and m.group()[0] == "?" and _in_url(text, m.start()):
             continue
         yield Finding("lost", m.start(), m.end(), m.group(), _restoration(text, m.start(), m.end()))
 
@@ -472,13 +473,17 @@ def find_transliteration(text: str) -> Iterator[Finding]:
     spellings that are words of their own (Goethe, Israel, Koeffizient, Steuer) are left alone."""
     for m in _TRANSLIT_WORD.finditer(text):
         word = m.group()
-        spelling = lexicon.umlaut_spelling(word)
+        spelling = _umlaut_spelling(word)
         if spelling is not None:
             if word.isupper():
                 spelling = spelling.upper()
             elif word[0].isupper():
                 spelling = spelling[0].upper() + spelling[1:]
             yield Finding("transliteration", m.start(), m.end(), word, spelling)
+
+
+# cached: running text repeats its ae/oe/ue words ("neue", "Feuer"), and most are no transliteration
+_umlaut_spelling = lru_cache(maxsize=65536)(lexicon.umlaut_spelling)
 
 
 FINDERS: tuple[Callable[[str], Iterator[Finding]], ...] = (
