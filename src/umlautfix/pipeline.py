@@ -23,7 +23,15 @@ not (cp1252 has none).
 `Watcher`s see the stream as it goes (changes, fallback lines, bytes read,
 segments of text), so `--explain`, `--diff` and a progress bar need no list of a
 whole file; `FileResult` keeps counts and only the first `keep_changes` changes.
-The verdict (`validate`) is taken on a bounded `TextSample` of the output.
+The verdict (`validate`) is taken on a bounded `TextSample` of the output, and
+only when asked for (`validate=True`). Only asked-for work is done: with no sink
+and `first_difference_only` (`--check` alone) the stream stops at the first
+difference, as the answer is then known.
+
+Where the time goes on clean UTF-8: decoding and writing cost what a plain
+Python read-decode-encode-write loop costs; on top of that come the first look
+(`repair.find_suspect`, once over each block) and `repair()` of the lines it
+points at. Those two live in repair.py.
 
 `fix_file` adds files: the output goes to a temporary file beside the target,
 which is fsynced and renamed over it (`AtomicWriter`), keeping its mode; a
