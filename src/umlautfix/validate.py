@@ -393,12 +393,14 @@ def _word_frequency(word: str) -> float:
 
 
 # the symbol first, then the letter before it (a look-behind first would be tried at every character)
-_STRAY_SYMBOL = re.compile(r"[\u00a8\u00af\u00b8\u02c6-\u02dd\u2500-\u259f](?<=[^\W\d_].)(?=[^\W\d_])", re.S)
+# „ too: German opens a quote after a space; between two letters it is cp850's ä read as cp1252 ("Pf„nder")
+_STRAY_SYMBOL = re.compile(r"[\u00a8\u00af\u00b8\u02c6-\u02dd\u2500-\u259f\u201e](?<=[^\W\d_].)(?=[^\W\d_])", re.S)
 
 
 def find_stray_symbol(text: str) -> Iterator[Finding]:
-    """A spacing accent or a box-drawing character between two letters ("Eli¨ka", "Schlo▀gasse"):
-    what a code-page mix-up leaves where no reversal reads as a German word."""
+    """A spacing accent, a box-drawing character or „ between two letters ("Eli¨ka", "Schlo▀gasse",
+    "Pf„nder"): what a code-page mix-up leaves where no reversal reads as a German word (the
+    mix-up finder reads „ as a quote and so never sees "Pf„nder" as one word)."""
     for m in _STRAY_SYMBOL.finditer(text):
         yield Finding("mojibake", m.start(), m.end(), m.group(), "symbol inside a word: a code-page mix-up")
 
@@ -412,6 +414,7 @@ _LOST = re.compile(
     r"|\?(?<=[^\W\d_]\?)\?*(?=[^\W\d_])"  # inside a word: "Gr??e"
     r"|\?(?<![\w?]\?)\?*(?=[^\W\d_]{2})"  # starting a word: "?bersicht", "?Kabale und Liebe?"
     r"|\?(?<=\s\?)(?=\s+[a-zäöüß0-9])"  # a lost dash: "10 ? 12 Uhr"
+    r"|\?(?<=\d\?)(?=\d)"  # a lost dash between numbers: "10?15 %"
     r"|\?(?<=[.!?…] \?)(?=\s|$)"  # a lost emoji after a sentence: "Danke!! ?"
 )
 _SPACE = re.compile(r"\s")
@@ -424,7 +427,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\ufff0-\uff
 def find_lost(text: str) -> Iterator[Finding]:
     """Characters replaced by U+FFFD, or by "?" where German text has no question mark:
     inside or at the start of a word ("Gr??e", "f?r", "?bersicht"), between a space and a
-    lower-case word ("10 ? 12 Uhr" for a dash), alone after a sentence ("Danke! ?")."""
+    lower-case word ("10 ? 12 Uhr" for a dash) or between two digits ("10?15 %"), alone after
+    a sentence ("Danke! ?")."""
     may_hold_urls = "://" in text or "www." in text or "=" in text  # else no "?" is in a URL
     for m in _LOST.finditer(text):
         if may_hold_urls and m.group()[0] == "?" and _in_url(text, m.start()):
