@@ -250,11 +250,12 @@ def fill(unit: str, size: int) -> str:
 
 
 def as_bytes(line: str) -> bytes:
-    """The line for byte patterns: latin-1 where it fits, else UTF-8 cut to the same length."""
+    """The line for byte patterns: latin-1 where it fits, else UTF-8 cut to the same length
+    (lone surrogates too: str patterns over surrogateescape'd text look for them)."""
     try:
         return line.encode("latin-1")
     except UnicodeEncodeError:
-        return line.encode("utf-8")[: len(line)]
+        return line.encode("utf-8", "surrogatepass")[: len(line)]
 
 
 # --- the checks ----------------------------------------------------------------------------------
