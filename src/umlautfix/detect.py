@@ -861,34 +861,13 @@ def decode_mixed(data: bytes, codec: str | None = None) -> str:
     byte is ever dropped (latin-1 decodes every byte)."""
     if codec is None:
         codec = _mixed_codec(data)
-    # One C pass: valid UTF-8 decodes, each rejected byte becomes a lone surrogate
-    # (U+DC80-U+DCFF); the lines holding one are found and read again. Line
-    # breaks are those of bytes.splitlines (\n, \r, \r\n), which keep their place.
-    text = data.decode("utf-8", "surrogateescape")
     out: list[str] = []
-    done = 0
-    while (rejected := _ESCAPED_BYTE.search(text, done)) is not None:
-        start = max(done, text.rfind("\n", done, rejected.start()) + 1, text.rfind("\r", done, rejected.start()) + 1)
-        end = _line_end(text, rejected.start())
-        out.append(text[done:start])
-        out.append(_decode_invalid_line(text[start:end].encode("utf-8", "surrogateescape"), codec))
-        done = end
-    out.append(text[done:])
+    for line in data.splitlines(keepends=True):
+        try:
+            out.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            out.append(_decode_invalid_line(line, codec))
     return "".join(out)
-
-
-_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
-
-
-def _line_end(text: str, pos: int) -> int:
-    """The end of the line holding `pos`, after its line break (\n, \r or \r\n)."""
-    breaks = [i for i in (text.find("\n", pos), text.find("\r", pos)) if i >= 0]
-    if not breaks:
-        return len(text)
-    end = min(breaks)
-    if text.startswith("\r\n", end):
-        return end + 2
-    return end + 1
 
 
 def _decode_invalid_line(line: bytes, codec: str) -> str:
