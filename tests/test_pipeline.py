@@ -27,6 +27,8 @@ from umlautfix.pipeline import (
     UndecodableError,
     UnencodableError,
     UnifiedDiff,
+    Watcher,
+    _RawCursor,
     detect_stream,
     fix_file,
     fix_stream,
@@ -326,6 +328,56 @@ def test_the_first_look_runs_over_each_block_once(monkeypatch: pytest.MonkeyPatc
         assert positions == sorted(set(positions))
     # a look per block, plus one after the first broken line (the second ends the text)
     assert len(block_looks) == len(by_block) + 1
+
+
+# ---------------------------------------------------------------------------- unchanged text is written as it came
+
+LINE_PIECES = [
+    "plain ASCII",
+    "Grüße aus Köln",
+    "„Anführung“ – 5 €",
+    "Feuer 🔥",
+    mojibake("kämpfen"),  # a suspect: this line goes to repair()
+    "Café",
+    "Gr??e",
+    "",
+]
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from(LINE_PIECES), st.sampled_from(["\n", "\r\n"])), max_size=30),
+    st.booleans(),
+    st.sampled_from([1, 5, 64, 1 << 20]),
+)
+def test_written_bytes_are_the_encoded_output_text(lines: list[tuple[str, str]], final_end: bool, chunk: int) -> None:
+    # unchanged stretches between suspect lines go out as their input bytes; those must be
+    # exactly the bytes of the text the segments say was written
+    text = "".join(line + end for line, end in lines)
+    if not final_end:
+        text = text.rstrip("\r\n")
+    written: list[str] = []
+
+    class Collect(Watcher):
+        def segment(self, segment: Segment) -> None:
+            written.append(segment.after)
+
+    sink = io.BytesIO()
+    fix_stream(io.BytesIO(text.encode()), sink, watchers=[Collect()], chunk_bytes=chunk)
+    assert sink.getvalue() == "".join(written).encode()
+
+
+@given(st.lists(st.sampled_from([*LINE_PIECES, "ß" * 40, "x" * 40]), min_size=1, max_size=20), st.data())
+def test_raw_cursor_cuts_the_bytes_where_the_text_is_cut(lines: list[str], data: st.DataObject) -> None:
+    # cuts at line starts, then at the end: each piece of bytes is the piece of text, encoded
+    text = "".join(line + "\n" for line in lines)
+    line_starts = [len("".join(line + "\n" for line in lines[:k])) for k in range(1, len(lines))]
+    cuts = sorted(data.draw(st.sets(st.sampled_from(line_starts)))) if line_starts else []
+    cursor = _RawCursor(text, text.encode())
+    previous = 0
+    for cut in [*cuts, len(text)]:
+        piece = text[previous:cut]
+        assert cursor.take(len(piece), piece.count("\n")) == piece.encode()
+        previous = cut
 
 
 # ---------------------------------------------------------------------------- --check stops at the first difference

@@ -482,36 +482,35 @@ class _Repairer:
             yield Segment(block.line, block.column, text, text, block.raw)
             return
         cursor = _Cursor(block.line, block.column)
+        raw = _RawCursor(text, block.raw)
         pos = 0
         while found is not None:
             last = max(found[1] - 1, pos)  # a match may start at the '\n' before its line
             start = max(text.rfind("\n", 0, last) + 1, pos)
             end = text.find("\n", last) + 1 or len(text)
             if start > pos:
-                yield self._unchanged(cursor, text[pos:start])
-            yield self._repaired(cursor, text[start:end])
+                yield self._unchanged(cursor, text[pos:start], raw)
+            yield self._repaired(cursor, text[start:end], raw)
             pos = end
             found = repair_stage.find_suspect(text, pos - 1) if pos < len(text) else None
         if pos < len(text):
-            yield self._unchanged(cursor, text[pos:])
+            yield self._unchanged(cursor, text[pos:], raw)
 
     @staticmethod
-    def _unchanged(cursor: _Cursor, text: str) -> Segment:
-        """Text around a suspect line: written by encoding it again, which gives back the input bytes
-        (UTF-8 and the 8-bit code pages decode and encode one to one)."""
-        segment = Segment(cursor.line, cursor.column, text, text)
+    def _unchanged(cursor: _Cursor, text: str, raw: _RawCursor) -> Segment:
+        line, column = cursor.line, cursor.column
         cursor.advance(text)
-        return segment
+        return Segment(line, column, text, text, raw.take(len(text), cursor.line - line))
 
-    def _repaired(self, cursor: _Cursor, line: str) -> Segment:
-        fixed = repair(line)
+    def _repaired(self, cursor: _Cursor, text: str, raw: _RawCursor) -> Segment:
+        fixed = repair(text)
+        line, column = cursor.line, cursor.column
         for change in fixed.changes:
-            self._change(LineChange(cursor.line, cursor.column + change.start + 1, change))
+            self._change(LineChange(line, column + change.start + 1, change))
         for change in fixed.unresolved:
-            self._unresolved(LineChange(cursor.line, cursor.column + change.start + 1, change))
-        segment = Segment(cursor.line, cursor.column, line, fixed.text)
-        cursor.advance(line)
-        return segment
+            self._unresolved(LineChange(line, column + change.start + 1, change))
+        cursor.advance(text)
+        return Segment(line, column, text, fixed.text, raw.take(len(text), cursor.line - line))
 
     def _change(self, located: LineChange) -> None:
         self.result.change_count += 1
@@ -535,6 +534,37 @@ class _Repairer:
             self.result.fallback_lines.append(line)
         for watcher in self.watchers:
             watcher.fallback(line, why)
+
+
+class _RawCursor:
+    """The input bytes of the stretches a block is cut into, so that unchanged text is written as it
+    came instead of being encoded again. Each stretch ends at a line start or at the block's end; in
+    the bytes it ends after as many line ends as the text holds. Each character is one byte or more,
+    so a stretch of n characters ends n bytes on or further: the line ends up to there are counted
+    in C, and only those after it (few: a few multi-byte characters per line) are looked for."""
+
+    def __init__(self, text: str, raw: bytes | None) -> None:
+        self.chars_left = len(text)
+        self.raw = raw
+        self.byte = 0
+
+    def take(self, chars: int, newlines: int) -> bytes | None:
+        """The bytes of the next `chars` characters, which hold `newlines` line ends (None without bytes)."""
+        self.chars_left -= chars
+        raw = self.raw
+        if raw is None:
+            return None
+        if self.chars_left == 0:
+            end = len(raw)
+        else:
+            end = self.byte + chars
+            seen = raw.count(b"\n", self.byte, end)
+            while seen < newlines:
+                end = raw.index(b"\n", end) + 1
+                seen += 1
+        piece = raw[self.byte : end]
+        self.byte = end
+        return piece
 
 
 def _first_suspect(block: _Block) -> tuple[int, int] | None:
