@@ -54,7 +54,7 @@ from .charmaps import (
     lead_characters,
     upper_half,
 )
-from .profile import GLUED_SYMBOL_COST, char_cost, cost, german_profile
+from .profile import char_cost, cost, german_profile
 
 # A repair must lower the text's cost by at least this much (in nats).
 GUARD_MARGIN = 2.0
@@ -871,17 +871,15 @@ def _apply_within(text: str, start: int, end: int, changes: list[Change]) -> str
 
 
 def _replaces_german(line: str, change: Change) -> bool:
-    """True when ftfy's change turns ordinary German (German letters and plausible
-    characters, in plausible places) into something less German."""
+    """True when ftfy's change turns German letters and plausible characters into
+    something less German ("€ü" -> "۟"; also "ß€u" -> "߀u" where the symbol is
+    wedged into a word: a restored "ß" beside "€" is no UTF-8 to decode again)."""
     before = change.before
     if not any(ch in GERMAN_LETTERS for ch in before):
         return False
     if any(char_cost(ch) > PLAUSIBLE_COST for ch in before):
         return False
     before_cost = _context_cost(line, change.start, change.end, before)
-    plain = sum(char_cost(ch) for ch in line[max(0, change.start - 1) : change.end + 1])
-    if before_cost > plain + GLUED_SYMBOL_COST + 0.01:
-        return False  # "Ä°s": a symbol wedged into a word is not ordinary German ("ß€" still is)
     return _context_cost(line, change.start, change.end, change.after) > before_cost
 
 
