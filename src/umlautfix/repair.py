@@ -76,9 +76,11 @@ MIXUP_MIN_QUOTES = 4  # changed characters needed when none of them is a German 
 MIXUP_PLAUSIBLE_SHARE = 0.6  # of the changed characters, at least this share must read as German
 MIXUP_PLAUSIBLE_COST = 6.0  # umlauts, „ “ €, and letters the profile has seen in loan words (é, á)
 MIXUP_MIN_DROP = 3.0  # nats: one "¤" -> "€" is enough, one "é" -> "Ú" is not
+MIXUP_WORD_BIGRAM_MIN = -6.6  # mean letter-bigram log-probability of a word read as German ("verräth", not "Garcßa")
 # A lost character is restored when one reading is this many times more frequent than any other.
 LOST_DOMINANCE = 3.0
 COMPOUND_PART_MIN = 4  # letters of a compound's part that restores a lost character
+COMPOUND_DEPTH = 1  # a compound's last part may itself be read as a compound this many times
 STEM_MIN = 5  # letters of a word's first part that vouches for it before an ending of two or more ("Üben|t" does not)
 LOST_WORD_MAX = 40  # longer runs of letters and "?" are no word to restore
 WORD_SCAN = 64  # characters looked at each way for the word around a position
@@ -899,24 +901,26 @@ def _mixup_table(opened: str, saved: str) -> dict[int, str]:
 
 def fix_codepage_mixup(text: str) -> list[Change]:
     """Text saved in one 8-bit code page and opened as another, decided on the whole
-    text: the mix-up whose reversal costs least wins, if it reads as German
+    text: the mix-up whose reversal costs least wins (of those that cost the same,
+    "ñ" -> "€" or "–", the first that passes), if it reads as German
     (`_mixup_reads_german`) and the evidence is enough (`_mixup_is_evident`)."""
     runs = list(_NON_ASCII_RUN.finditer(text))
     if not runs:
         return []
     chars = {ch for m in runs for ch in m.group()}
     before = sum(_context_cost(text, m.start(), m.end(), m.group()) for m in runs)
-    best: tuple[float, str, str, list[str]] | None = None
+    candidates: list[tuple[float, str, str, list[str]]] = []
     for opened, saved in MIXUP_PAIRS:
         if not chars <= _encodable(opened):
             continue
         table = _mixup_table(opened, saved)
         afters = [m.group().translate(table) for m in runs]
         after_cost = sum(_context_cost(text, m.start(), m.end(), a) for m, a in zip(runs, afters, strict=True))
-        if best is None or after_cost < best[0]:
-            best = (after_cost, opened, saved, afters)
-    if best is not None and best[0] < before:
-        after_cost, opened, saved, afters = best
+        candidates.append((after_cost, opened, saved, afters))
+    least = min((c[0] for c in candidates), default=before)
+    for after_cost, opened, saved, afters in candidates:
+        if after_cost > least + 1e-9 or after_cost >= before:
+            continue
         changes = [_trimmed(m.start(), m.group(), a, "") for m, a in zip(runs, afters, strict=True) if a != m.group()]
         swaps = _changed_characters(text, changes)
         if (
@@ -937,10 +941,18 @@ def _mostly_broken(swaps: list[_Swap]) -> bool:
 
 def _words_confirmed(text: str, changes: list[Change]) -> bool:
     """Half the words the mix-up touches (two at least) become words the lexicon
-    knows: German names and addresses in a CSV row have few function words."""
+    knows: German names and addresses in a CSV row have few function words.
+    A symbol standing alone ("39,90 Ä" -> "39,90 €") is no word and is not counted."""
     spans = {_letters_around(text, c) for c in changes}
-    confirmed = sum(_becomes_a_word(text, span, changes) for span in spans)
-    return confirmed >= 2 and confirmed * 2 >= len(spans)
+    words = [span for span in spans if _has_letters_after(text, span, changes)]
+    confirmed = sum(_becomes_a_word(text, span, changes) for span in words)
+    return confirmed >= 2 and confirmed * 2 >= len(words)
+
+
+def _has_letters_after(text: str, span: tuple[int, int], changes: list[Change]) -> bool:
+    start, end = span
+    inside = [_shifted(c, -start) for c in changes if start <= c.start < end]
+    return any(ch.isalpha() for ch in apply_changes(text[start:end], inside))
 
 
 def _written_in_german(text: str) -> bool:
@@ -1101,7 +1113,11 @@ def _mixup_is_evident(text: str, changes: list[Change], swaps: list[_Swap], befo
             symbol = not s.before.isalpha()
             # "verÑchtlicher": a capital after a small letter, which German never writes
             case_break = s.before.isupper() and s.left.islower() and s.after.islower()
-            return ((symbol or case_break) and drop >= MIXUP_MIN_DROP) or _makes_a_word(text, changes[0])
+            return (
+                ((symbol or case_break) and drop >= MIXUP_MIN_DROP)
+                or _makes_a_word(text, changes[0])
+                or _letter_fits_german_word(text, changes[0], s, drop)
+            )
         if s.after in WORD_DASHES and not s.left.strip() and not s.right.strip():
             # "Ð Publikum": a letter standing alone where a dash stands, between words
             return sum(w.isalpha() for w in text.split()) >= 2
@@ -1111,7 +1127,7 @@ def _mixup_is_evident(text: str, changes: list[Change], swaps: list[_Swap], befo
         len(swaps) >= MIXUP_MIN_QUOTES
         and len({s.word_start for s in swaps}) >= 2
         and all(char_cost(s.after) <= PLAUSIBLE_COST for s in swaps)
-    )
+    ) or (_guillemet_pairs(swaps) and _written_in_german(text))
     if all(_symbol_to_symbol(s) for s in swaps):
         return drop >= MIXUP_MIN_DROP * len(swaps)  # "¤ ... ¤" -> "€ ... €"
     if not (german or quotes):
@@ -1122,6 +1138,41 @@ def _mixup_is_evident(text: str, changes: list[Change], swaps: list[_Swap], befo
     if len(swaps) < MIXUP_MIN_QUOTES and not all(s.after in GERMAN_LETTERS or s.after in marks for s in swaps):
         return False
     return after <= before * (1 - MIXUP_WEAK_GAIN) and _bigram_logp_change(text, changes) >= 0
+
+
+def _guillemet_pairs(swaps: list[_Swap]) -> bool:
+    """Every changed character becomes a guillemet, in pairs that open before a word
+    and close after one, pointing the two ways ("¯Nathan®" -> "»Nathan«"); the last
+    may stay open (the quotation goes on in the next line)."""
+    if not all(s.after in "»«" for s in swaps):
+        return False
+    for i, s in enumerate(swaps):
+        if i % 2 == 0:
+            opens = s.right.isalnum() and (not s.left or s.left.isspace() or s.left in "([{/-–—")
+            if not opens:
+                return False
+        else:
+            closes = bool(s.left) and (s.left.isalnum() or s.left in ".,;:!?") and not s.right.isalnum()
+            if not closes or s.after == swaps[i - 1].after:
+                return False
+    return True
+
+
+def _letter_fits_german_word(text: str, change: Change, swap: _Swap, drop: float) -> bool:
+    """One letter the German profile has never seen ("wehmƒthig", "Maºstabe") becoming
+    a German one in a text written in German, where the lexicon knows neither form
+    (old spellings, rare words) and the word's letter bigrams then read like German
+    words do. Letters of loan words ("Misère", "Café") need the lexicon."""
+    if german_profile().letters.get(swap.before.lower()) is not None or swap.before in GERMAN_LETTERS:
+        return False
+    if drop < MIXUP_MIN_DROP or not _written_in_german(text):
+        return False
+    start, end = _letters_around(text, change)
+    word = text[start:end]
+    fixed = apply_changes(word, [_shifted(change, -start)])
+    if len(word) < COMPOUND_PART_MIN or lexicon.is_word(word) or lexicon.is_word(fixed):
+        return False
+    return _word_bigram_logp(fixed, 0) >= MIXUP_WORD_BIGRAM_MIN
 
 
 def _symbol_to_symbol(swap: _Swap) -> bool:
@@ -1275,8 +1326,7 @@ def _restore_word(text: str, start: int, core: str) -> tuple[Change, str] | None
     """The change restoring `core` at `start` (possibly none, before == after) and
     what is left to report ("" when nothing), or None when the lexicon knows no reading."""
     end = start + len(core)
-    readings = lexicon.restorations(core, "?\ufffd")
-    parts = [(0, core, readings)] if readings else _compound_parts(core)
+    parts = _word_readings(core) or _readings_within_lost_edges(core)
     if not parts:
         return None
     after = core
@@ -1316,15 +1366,41 @@ def _starts_sentence(text: str, pos: int) -> bool:
     return not stripped or stripped[-1] in _SENTENCE_END or "\n" in gap or "\t" in gap
 
 
-def _compound_parts(core: str) -> list[tuple[int, str, list[tuple[str, float]]]]:
+Parts = list[tuple[int, str, list[tuple[str, float]]]]  # (offset, part, its readings) per damaged part
+
+
+def _word_readings(core: str) -> Parts:
+    """The readings of a damaged word, whole or as a compound."""
+    readings = lexicon.restorations(core, "?\ufffd")
+    return [(0, core, readings)] if readings else _compound_parts(core)
+
+
+def _readings_within_lost_edges(core: str) -> Parts:
+    """A word between two lost characters that are no letters ("\ufffdSonnenh\ufffdgel\ufffd"
+    is „Sonnenhügel“, "t?glich?" "täglich“"): the readings of the word inside, the
+    lost quotation marks (or dashes) left as they are."""
+    for head, tail in ((0, 1), (1, 0), (1, 1)):
+        inner = core[head : len(core) - tail]
+        edges = core[:head] + core[len(core) - tail :]
+        if len(inner) < 2 or not all(ch in "?\ufffd" for ch in edges) or not _LOST_MARK.search(inner):
+            continue
+        parts = _word_readings(inner)
+        if parts:
+            return [(offset + head, part, readings) for offset, part, readings in parts]
+    return []
+
+
+@lru_cache(maxsize=4096)
+def _compound_parts(core: str, depth: int = 0) -> Parts:
     """A compound the lexicon lacks, read in two parts ("Sch?fer|stra?e") or by one
-    part that holds every lost character ("Lieblingsbergk|?se", "?|Fr?ulein"): for
+    part that holds every lost character ("Lieblingsbergk|?se", "?|Fr?ulein"), the
+    last part itself a compound of two (once: "Stra?en|reinigungs|geb?hr"): for
     each part with a lost character, (offset, part, readings). Both parts have
     COMPOUND_PART_MIN letters or more ("Gew|?hnlichkeit" is no compound; a lone
     lost character before a word is a lost quotation mark and stays); of the
     splits that work, the one whose
     shortest restored part is longest wins ("Abfall|geb?hr", not "Abfallge|b?hr")."""
-    best: list[tuple[int, str, list[tuple[str, float]]]] = []
+    best: Parts = []
     best_length = 0
     for k in range(1, len(core)):
         parts = []
@@ -1333,9 +1409,13 @@ def _compound_parts(core: str) -> list[tuple[int, str, list[tuple[str, float]]]]
                 break
             if any(ch in "?\ufffd" for ch in part):
                 readings = lexicon.restorations(part, "?\ufffd")
-                if not readings:
+                if readings:
+                    parts.append((offset, part, readings))
+                    continue
+                inner = _compound_parts(part, depth + 1) if offset and depth < COMPOUND_DEPTH else []
+                if not inner:
                     break
-                parts.append((offset, part, readings))
+                parts.extend((offset + o, p, r) for o, p, r in inner)
         else:
             length = min((len(part) for _, part, _ in parts), default=0)
             if length > best_length:
