@@ -76,6 +76,9 @@ MIXUP_MIN_QUOTES = 4  # changed characters needed when none of them is a German 
 MIXUP_PLAUSIBLE_SHARE = 0.6  # of the changed characters, at least this share must read as German
 MIXUP_PLAUSIBLE_COST = 6.0  # umlauts, „ “ €, and letters the profile has seen in loan words (é, á)
 MIXUP_MIN_DROP = 3.0  # nats: one "¤" -> "€" is enough, one "é" -> "Ú" is not
+MIXUP_TIE_MARGIN = 3.0  # nats: a reversal this much dearer than the cheapest may win on the lexicon's words
+NEAR_WORD_MIN = 6  # letters of a word that a lexicon word one edit away vouches for
+NEAR_WORD_LETTERS = "abcdefghijklmnopqrstuvwxyzäöüß"
 MIXUP_WORD_BIGRAM_MIN = -6.6  # mean letter-bigram log-probability of a word read as German ("verräth", not "Garcßa")
 # A lost character is restored when one reading is this many times more frequent than any other.
 LOST_DOMINANCE = 3.0
@@ -918,10 +921,19 @@ def fix_codepage_mixup(text: str) -> list[Change]:
         after_cost = sum(_context_cost(text, m.start(), m.end(), a) for m, a in zip(runs, afters, strict=True))
         candidates.append((after_cost, opened, saved, afters))
     least = min((c[0] for c in candidates), default=before)
+    ranked = []
     for after_cost, opened, saved, afters in candidates:
-        if after_cost > least + 1e-9 or after_cost >= before:
+        if after_cost > least + MIXUP_TIE_MARGIN or after_cost >= before:
             continue
         changes = [_trimmed(m.start(), m.group(), a, "") for m, a in zip(runs, afters, strict=True) if a != m.group()]
+        ranked.append((0, after_cost, opened, saved, changes))
+    if len(ranked) > 1:
+        ranked = [(-_lexicon_words(text, r[4]), *r[1:]) for r in ranked]
+    ranked.sort(key=lambda r: r[:2])
+    cheapest_words = max((-r[0] for r in ranked if r[1] <= least + 1e-9), default=0)
+    for minus_words, after_cost, opened, saved, changes in ranked:
+        if after_cost > least + 1e-9 and -minus_words <= cheapest_words:
+            continue  # a dearer reading only where the lexicon knows more of its words
         swaps = _changed_characters(text, changes)
         if (
             _mixup_reads_german(swaps)
@@ -930,6 +942,25 @@ def fix_codepage_mixup(text: str) -> list[Change]:
         ):
             return _mixup_changes(changes, opened, saved)
     return _mixup_confirmed_by_lexicon(text, runs, chars)
+
+
+def _lexicon_words(text: str, changes: list[Change]) -> int:
+    """How many words a reversal touches become words the lexicon knows, in the case it
+    writes them ("Ähnlichkeit", not "ühnlichkeit"; "Ökonomen", not "ökonomen")."""
+    count = 0
+    for (start, end), inside in _changes_by_word(text, changes).items():
+        if _becomes_a_word(text, (start, end), inside):
+            fixed = apply_changes(text[start:end], [_shifted(c, -start) for c in inside]).strip(_WORD_PUNCTUATION)
+            count += not (fixed[:1].islower() and lexicon.is_capitalised(fixed))
+    return count
+
+
+def _changes_by_word(text: str, changes: list[Change]) -> dict[tuple[int, int], list[Change]]:
+    """The changes grouped by the run of letters they sit in (one pass: linear in the changes)."""
+    groups: dict[tuple[int, int], list[Change]] = {}
+    for c in changes:
+        groups.setdefault(_letters_around(text, c), []).append(c)
+    return groups
 
 
 def _mostly_broken(swaps: list[_Swap]) -> bool:
@@ -943,16 +974,15 @@ def _words_confirmed(text: str, changes: list[Change]) -> bool:
     """Half the words the mix-up touches (two at least) become words the lexicon
     knows: German names and addresses in a CSV row have few function words.
     A symbol standing alone ("39,90 Ä" -> "39,90 €") is no word and is not counted."""
-    spans = {_letters_around(text, c) for c in changes}
-    words = [span for span in spans if _has_letters_after(text, span, changes)]
-    confirmed = sum(_becomes_a_word(text, span, changes) for span in words)
+    groups = _changes_by_word(text, changes)
+    words = {span: inside for span, inside in groups.items() if _has_letters_after(text, span, inside)}
+    confirmed = sum(_becomes_a_word(text, span, inside) for span, inside in words.items())
     return confirmed >= 2 and confirmed * 2 >= len(words)
 
 
-def _has_letters_after(text: str, span: tuple[int, int], changes: list[Change]) -> bool:
+def _has_letters_after(text: str, span: tuple[int, int], inside: list[Change]) -> bool:
     start, end = span
-    inside = [_shifted(c, -start) for c in changes if start <= c.start < end]
-    return any(ch.isalpha() for ch in apply_changes(text[start:end], inside))
+    return any(ch.isalpha() for ch in apply_changes(text[start:end], [_shifted(c, -start) for c in inside]))
 
 
 def _written_in_german(text: str) -> bool:
@@ -1117,6 +1147,7 @@ def _mixup_is_evident(text: str, changes: list[Change], swaps: list[_Swap], befo
                 ((symbol or case_break) and drop >= MIXUP_MIN_DROP)
                 or _makes_a_word(text, changes[0])
                 or _letter_fits_german_word(text, changes[0], s, drop)
+                or _near_a_word(text, changes[0])
             )
         if s.after in WORD_DASHES and not s.left.strip() and not s.right.strip():
             # "Ð Publikum": a letter standing alone where a dash stands, between words
@@ -1173,6 +1204,31 @@ def _letter_fits_german_word(text: str, change: Change, swap: _Swap, drop: float
     if len(word) < COMPOUND_PART_MIN or lexicon.is_word(word) or lexicon.is_word(fixed):
         return False
     return _word_bigram_logp(fixed, 0) >= MIXUP_WORD_BIGRAM_MIN
+
+
+def _near_a_word(text: str, change: Change) -> bool:
+    """In a text written in German, one changed letter makes a word of NEAR_WORD_MIN
+    letters or more that is one edit elsewhere from a word the lexicon knows, and the
+    word it replaces is unknown: old spellings ("verrèth" -> "verräth", like "verrät";
+    "Enzyclopèdie" -> "Enzyclopädie", like "Enzyklopädie")."""
+    start, end = _letters_around(text, change)
+    word = text[start:end]
+    fixed = apply_changes(word, [_shifted(change, -start)])
+    if len(fixed) < NEAR_WORD_MIN or lexicon.is_word(word) or not _written_in_german(text):
+        return False
+    return any(lexicon.is_word(variant) for variant in _one_edit_away(fixed.lower(), change.start - start))
+
+
+def _one_edit_away(word: str, keep: int) -> Iterator[str]:
+    """The spellings one deletion, substitution or insertion away from `word` that keep word[keep]."""
+    for i in range(len(word) + 1):
+        if i < len(word) and i != keep:
+            yield word[:i] + word[i + 1 :]
+            for letter in NEAR_WORD_LETTERS:
+                if letter != word[i]:
+                    yield word[:i] + letter + word[i + 1 :]
+        for letter in NEAR_WORD_LETTERS:
+            yield word[:i] + letter + word[i:]
 
 
 def _symbol_to_symbol(swap: _Swap) -> bool:
@@ -1273,7 +1329,24 @@ def fix_lost_characters(text: str) -> tuple[list[Change], list[Change]]:
             restored.append(change)
         if report:
             left.append(Change(start, end, core, core, report))
-    return restored, left
+    restored += _lost_euro_signs(text, damaged)
+    return sorted(restored, key=lambda c: c.start), left
+
+
+_LOST_AFTER_AMOUNT = re.compile(r"(?<=\d)( ?)([?\ufffd])(?=[\s.,;:!)/]|$)")
+
+
+def _lost_euro_signs(text: str, damaged: bool) -> list[Change]:
+    """A lost character right after an amount, before a space or punctuation ("89 \ufffd",
+    "3,49\ufffd."), is the euro sign: the one non-ASCII character German text puts
+    there (% and $ are ASCII and survive). A "?" only in text whose words lost letters
+    too, after a space, and where no new sentence follows ("89 ?, also", not "89 ? Das")."""
+    changes = []
+    for m in _LOST_AFTER_AMOUNT.finditer(text):
+        if m.group(2) == "?" and not (damaged and m.group(1) and _question_mark_is_lost(text, m.end())):
+            continue
+        changes.append(Change(m.start(2), m.end(2), m.group(2), "€", "lost character: a euro sign after an amount"))
+    return changes
 
 
 def _lost_words(text: str) -> list[tuple[int, int]]:
@@ -1378,11 +1451,16 @@ def _word_readings(core: str) -> Parts:
 def _readings_within_lost_edges(core: str) -> Parts:
     """A word between two lost characters that are no letters ("\ufffdSonnenh\ufffdgel\ufffd"
     is „Sonnenhügel“, "t?glich?" "täglich“"): the readings of the word inside, the
-    lost quotation marks (or dashes) left as they are."""
-    for head, tail in ((0, 1), (1, 0), (1, 1)):
+    lost quotation marks (or dashes) left as they are. Marks at both ends are a pair
+    of quotation marks ("\ufffddas\ufffd" is »das«, not »daß), or a lost first letter and
+    a closing mark."""
+    opening, closing = core[:1] in "?\ufffd", core[-1:] in "?\ufffd"
+    options = ((1, 1), (0, 1)) if opening and closing else ((1, 0),) if opening else ((0, 1),) if closing else ()
+    for head, tail in options:
         inner = core[head : len(core) - tail]
-        edges = core[:head] + core[len(core) - tail :]
-        if len(inner) < 2 or not all(ch in "?\ufffd" for ch in edges) or not _LOST_MARK.search(inner):
+        if len(inner) < 2 or not _LOST_MARK.search(inner):
+            if head and tail:
+                return []
             continue
         parts = _word_readings(inner)
         if parts:
