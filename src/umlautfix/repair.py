@@ -1397,11 +1397,20 @@ def _question_mark_is_lost(text: str, end: int) -> bool:
 
 def _restore_word(text: str, start: int, core: str) -> tuple[Change, str] | None:
     """The change restoring `core` at `start` (possibly none, before == after) and
-    what is left to report ("" when nothing), or None when the lexicon knows no reading."""
-    end = start + len(core)
-    parts = _word_readings(core) or _readings_within_lost_edges(core)
-    if not parts:
-        return None
+    what is left to report ("" when nothing), or None when the lexicon knows no reading.
+    A reading must be cased as words are ("?Bergblick" is no "üBergblick": the "?" was
+    a quotation mark)."""
+    for parts in (_word_readings(core), _readings_within_lost_edges(core)):
+        if parts:
+            after, report = _read_parts(text, start, core, parts)
+            letters = "".join(ch for ch in after if ch.isalpha() and ch != "ß")
+            if not letters or _natural_case(letters):
+                return Change(start, start + len(core), core, after, "lost character restored from the lexicon"), report
+    return None
+
+
+def _read_parts(text: str, start: int, core: str, parts: Parts) -> tuple[str, str]:
+    """`core` with its damaged parts read (the likely reading's letters, cased), and the ambiguity to report."""
     after = core
     ambiguous: list[str] = []
     for offset, part, part_readings in parts:
@@ -1416,8 +1425,7 @@ def _restore_word(text: str, start: int, core: str) -> tuple[Change, str] | None
                 capital = at_start or lexicon.is_capitalised(likely[0])
                 reading = (reading[0].upper() if capital else reading[0].lower()) + reading[1:]
         after = after[:offset] + reading + after[offset + len(part) :]
-    report = f"lost character, ambiguous: {'; '.join(ambiguous)}" if ambiguous else ""
-    return Change(start, end, core, after, "lost character restored from the lexicon"), report
+    return after, f"lost character, ambiguous: {'; '.join(ambiguous)}" if ambiguous else ""
 
 
 def _agreed_characters(part: str, likely: list[str]) -> str:
