@@ -1333,14 +1333,15 @@ def fix_lost_characters(text: str) -> tuple[list[Change], list[Change]]:
     return sorted(restored, key=lambda c: c.start), left
 
 
-_LOST_AFTER_AMOUNT = re.compile(r"(?<=\d)( ?)([?\ufffd])(?=[\s.,;:!)/]|$)")
+_LOST_AFTER_AMOUNT = re.compile(r"(?<=\d)( ?)([?\ufffd])(?=[.,;:!)/]|\s(?!\s*\d)|$)")
 
 
 def _lost_euro_signs(text: str, damaged: bool) -> list[Change]:
     """A lost character right after an amount, before a space or punctuation ("89 \ufffd",
     "3,49\ufffd."), is the euro sign: the one non-ASCII character German text puts
     there (% and $ are ASCII and survive). A "?" only in text whose words lost letters
-    too, after a space, and where no new sentence follows ("89 ?, also", not "89 ? Das")."""
+    too, after a space, and where no new sentence follows ("89 ?, also", not "89 ? Das").
+    Not between two numbers: "120 \ufffd 60" is a multiplication sign (or a dash)."""
     changes = []
     for m in _LOST_AFTER_AMOUNT.finditer(text):
         if m.group(2) == "?" and not (damaged and m.group(1) and _question_mark_is_lost(text, m.end())):
