@@ -84,6 +84,7 @@ MIXUP_WORD_BIGRAM_MIN = -6.6  # mean letter-bigram log-probability of a word rea
 LOST_DOMINANCE = 3.0
 COMPOUND_PART_MIN = 4  # letters of a compound's part that restores a lost character
 COMPOUND_DEPTH = 1  # a compound's last part may itself be read as a compound this many times
+COMPOUND_NESTED_LOST = 2  # if it holds at most this many lost characters (the readings to try grow as 4**n)
 STEM_MIN = 5  # letters of a word's first part that vouches for it before an ending of two or more ("Üben|t" does not)
 LOST_WORD_MAX = 40  # longer runs of letters and "?" are no word to restore
 WORD_SCAN = 64  # characters looked at each way for the word around a position
@@ -1499,7 +1500,8 @@ def _compound_parts(core: str, depth: int = 0) -> Parts:
                 if readings:
                     parts.append((offset, part, readings))
                     continue
-                inner = _compound_parts(part, depth + 1) if offset and depth < COMPOUND_DEPTH else []
+                nested = offset and depth < COMPOUND_DEPTH and len(_LOST_MARK.findall(part)) <= COMPOUND_NESTED_LOST
+                inner = _compound_parts(part, depth + 1) if nested else []
                 if not inner:
                     break
                 parts.extend((offset + o, p, r) for o, p, r in inner)
