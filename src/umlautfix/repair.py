@@ -1334,7 +1334,9 @@ def fix_lost_characters(text: str) -> tuple[list[Change], list[Change]]:
     return sorted(restored, key=lambda c: c.start), left
 
 
-_LOST_AFTER_AMOUNT = re.compile(r"(?<=\d)( ?)([?\ufffd])(?=[.,;:!)/]|\s(?!\s*\d)|$)")
+_LOST_AFTER_AMOUNT = re.compile(r"(?<=\d)( ?)([?\ufffd])(?=[.,;:!)/]|\s|$)")
+_CENTS = re.compile(r"\d,\d\d$")  # "89,90": a price
+_NUMBER_NEXT = re.compile(r"\s*\d")
 
 
 def _lost_euro_signs(text: str, damaged: bool) -> list[Change]:
@@ -1342,10 +1344,13 @@ def _lost_euro_signs(text: str, damaged: bool) -> list[Change]:
     "3,49\ufffd."), is the euro sign: the one non-ASCII character German text puts
     there (% and $ are ASCII and survive). A "?" only in text whose words lost letters
     too, after a space, and where no new sentence follows ("89 ?, also", not "89 ? Das").
-    Not between two numbers: "120 \ufffd 60" is a multiplication sign (or a dash)."""
+    Not between two numbers ("120 \ufffd 60" is a multiplication sign or a dash) unless
+    the first is a price with cents ("89,90 \ufffd 4712;" in a CSV row)."""
     changes = []
     for m in _LOST_AFTER_AMOUNT.finditer(text):
         if m.group(2) == "?" and not (damaged and m.group(1) and _question_mark_is_lost(text, m.end())):
+            continue
+        if _NUMBER_NEXT.match(text, m.end()) and not _CENTS.search(text, max(0, m.start() - 8), m.start()):
             continue
         changes.append(Change(m.start(2), m.end(2), m.group(2), "€", "lost character: a euro sign after an amount"))
     return changes
