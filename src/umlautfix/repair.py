@@ -1336,7 +1336,7 @@ def fix_lost_characters(text: str) -> tuple[list[Change], list[Change]]:
 
 _LOST_AFTER_AMOUNT = re.compile(r"(?<=\d)( ?)([?\ufffd])(?=[.,;:!)/]|\s|$)")
 _CENTS = re.compile(r"\d,\d\d$")  # "89,90": a price
-_NUMBER_NEXT = re.compile(r"\s*\d")
+_NUMBER_NEXT = re.compile(r"(?<!\s)\s*\d")  # from the end of a non-space: linear on long runs of spaces
 
 
 def _lost_euro_signs(text: str, damaged: bool) -> list[Change]:
