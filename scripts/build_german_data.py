@@ -50,6 +50,8 @@ GERMAN_ALPHABET = frozenset("abcdefghijklmnopqrstuvwxyzäöüß")
 SPELLING_LIST = Path("/usr/share/dict/ngerman")
 COMMON_WORDS = 2000  # distinctive German words kept in the profile
 COMMON_WORD = re.compile(r"^[a-zäöü]+$")
+COMPOUND_HEAD_MIN = 2  # letters before the last part of a compound the spelling list lacks
+COMPOUND_TAIL_MIN = 4  # letters of that last part
 # Latin-script languages of wordfreq a German word must be rarer in to count as distinctive.
 OTHER_LATIN_LANGUAGES = (
     "ca",
@@ -191,6 +193,17 @@ def wordfreq_version() -> str:
     return version("wordfreq")
 
 
+def compound_form(word: str, written: dict[str, str]) -> str:
+    """A word the spelling list lacks, capitalised when it is a compound whose last part
+    the list writes only capitalised ("ärztemangel" -> "Ärztemangel": Mangel; German
+    compounds take the case of their last part); otherwise as wordfreq has it."""
+    for k in range(COMPOUND_HEAD_MIN, len(word) - COMPOUND_TAIL_MIN + 1):
+        tail = written.get(word[k:])
+        if tail is not None:
+            return word[0].upper() + word[1:] if tail[0].isupper() and not tail.isupper() else word
+    return word
+
+
 def build_lexicon(words: dict[str, float]) -> tuple[list[str], list[str]]:
     """Words with umlauts or ss (ß), and the ae/oe/ue spellings that are words of their own.
 
@@ -206,7 +219,7 @@ def build_lexicon(words: dict[str, float]) -> tuple[list[str], list[str]]:
     """
     folded = sorted(w for w in words if NON_ASCII_OR_SS.search(w))
     written = written_forms()
-    lexicon = [written.get(w, w) for w in folded]
+    lexicon = [written.get(w) or compound_form(w, written) for w in folded]
     all_words = wordfreq.get_frequency_dict("de")
     own_words: list[str] = []
     for word in folded:

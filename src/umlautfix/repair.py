@@ -54,7 +54,7 @@ from .charmaps import (
     lead_characters,
     upper_half,
 )
-from .profile import GLUED_SYMBOL_COST, char_cost, cost, german_profile
+from .profile import char_cost, cost, german_profile
 
 # A repair must lower the text's cost by at least this much (in nats).
 GUARD_MARGIN = 2.0
@@ -76,9 +76,15 @@ MIXUP_MIN_QUOTES = 4  # changed characters needed when none of them is a German 
 MIXUP_PLAUSIBLE_SHARE = 0.6  # of the changed characters, at least this share must read as German
 MIXUP_PLAUSIBLE_COST = 6.0  # umlauts, „ “ €, and letters the profile has seen in loan words (é, á)
 MIXUP_MIN_DROP = 3.0  # nats: one "¤" -> "€" is enough, one "é" -> "Ú" is not
+MIXUP_TIE_MARGIN = 3.0  # nats: a reversal this much dearer than the cheapest may win on the lexicon's words
+NEAR_WORD_MIN = 6  # letters of a word that a lexicon word one edit away vouches for
+NEAR_WORD_LETTERS = "abcdefghijklmnopqrstuvwxyzäöüß"
+MIXUP_WORD_BIGRAM_MIN = -6.6  # mean letter-bigram log-probability of a word read as German ("verräth", not "Garcßa")
 # A lost character is restored when one reading is this many times more frequent than any other.
 LOST_DOMINANCE = 3.0
 COMPOUND_PART_MIN = 4  # letters of a compound's part that restores a lost character
+COMPOUND_DEPTH = 1  # a compound's last part may itself be read as a compound this many times
+COMPOUND_NESTED_LOST = 2  # if it holds at most this many lost characters (the readings to try grow as 4**n)
 STEM_MIN = 5  # letters of a word's first part that vouches for it before an ending of two or more ("Üben|t" does not)
 LOST_WORD_MAX = 40  # longer runs of letters and "?" are no word to restore
 WORD_SCAN = 64  # characters looked at each way for the word around a position
@@ -871,17 +877,15 @@ def _apply_within(text: str, start: int, end: int, changes: list[Change]) -> str
 
 
 def _replaces_german(line: str, change: Change) -> bool:
-    """True when ftfy's change turns ordinary German (German letters and plausible
-    characters, in plausible places) into something less German."""
+    """True when ftfy's change turns German letters and plausible characters into
+    something less German ("€ü" -> "۟"; also "ß€u" -> "߀u" where the symbol is
+    wedged into a word: a restored "ß" beside "€" is no UTF-8 to decode again)."""
     before = change.before
     if not any(ch in GERMAN_LETTERS for ch in before):
         return False
     if any(char_cost(ch) > PLAUSIBLE_COST for ch in before):
         return False
     before_cost = _context_cost(line, change.start, change.end, before)
-    plain = sum(char_cost(ch) for ch in line[max(0, change.start - 1) : change.end + 1])
-    if before_cost > plain + GLUED_SYMBOL_COST + 0.01:
-        return False  # "Ä°s": a symbol wedged into a word is not ordinary German ("ß€" still is)
     return _context_cost(line, change.start, change.end, change.after) > before_cost
 
 
@@ -901,25 +905,36 @@ def _mixup_table(opened: str, saved: str) -> dict[int, str]:
 
 def fix_codepage_mixup(text: str) -> list[Change]:
     """Text saved in one 8-bit code page and opened as another, decided on the whole
-    text: the mix-up whose reversal costs least wins, if it reads as German
+    text: the mix-up whose reversal costs least wins (of those that cost the same,
+    "ñ" -> "€" or "–", the first that passes), if it reads as German
     (`_mixup_reads_german`) and the evidence is enough (`_mixup_is_evident`)."""
     runs = list(_NON_ASCII_RUN.finditer(text))
     if not runs:
         return []
     chars = {ch for m in runs for ch in m.group()}
     before = sum(_context_cost(text, m.start(), m.end(), m.group()) for m in runs)
-    best: tuple[float, str, str, list[str]] | None = None
+    candidates: list[tuple[float, str, str, list[str]]] = []
     for opened, saved in MIXUP_PAIRS:
         if not chars <= _encodable(opened):
             continue
         table = _mixup_table(opened, saved)
         afters = [m.group().translate(table) for m in runs]
         after_cost = sum(_context_cost(text, m.start(), m.end(), a) for m, a in zip(runs, afters, strict=True))
-        if best is None or after_cost < best[0]:
-            best = (after_cost, opened, saved, afters)
-    if best is not None and best[0] < before:
-        after_cost, opened, saved, afters = best
+        candidates.append((after_cost, opened, saved, afters))
+    least = min((c[0] for c in candidates), default=before)
+    ranked = []
+    for after_cost, opened, saved, afters in candidates:
+        if after_cost > least + MIXUP_TIE_MARGIN or after_cost >= before:
+            continue
         changes = [_trimmed(m.start(), m.group(), a, "") for m, a in zip(runs, afters, strict=True) if a != m.group()]
+        ranked.append((0, after_cost, opened, saved, changes))
+    if len(ranked) > 1:
+        ranked = [(-_lexicon_words(text, r[4]), *r[1:]) for r in ranked]
+    ranked.sort(key=lambda r: r[:2])
+    cheapest_words = max((-r[0] for r in ranked if r[1] <= least + 1e-9), default=0)
+    for minus_words, after_cost, opened, saved, changes in ranked:
+        if after_cost > least + 1e-9 and -minus_words <= cheapest_words:
+            continue  # a dearer reading only where the lexicon knows more of its words
         swaps = _changed_characters(text, changes)
         if (
             _mixup_reads_german(swaps)
@@ -928,6 +943,25 @@ def fix_codepage_mixup(text: str) -> list[Change]:
         ):
             return _mixup_changes(changes, opened, saved)
     return _mixup_confirmed_by_lexicon(text, runs, chars)
+
+
+def _lexicon_words(text: str, changes: list[Change]) -> int:
+    """How many words a reversal touches become words the lexicon knows, in the case it
+    writes them ("Ähnlichkeit", not "ühnlichkeit"; "Ökonomen", not "ökonomen")."""
+    count = 0
+    for (start, end), inside in _changes_by_word(text, changes).items():
+        if _becomes_a_word(text, (start, end), inside):
+            fixed = apply_changes(text[start:end], [_shifted(c, -start) for c in inside]).strip(_WORD_PUNCTUATION)
+            count += not (fixed[:1].islower() and lexicon.is_capitalised(fixed))
+    return count
+
+
+def _changes_by_word(text: str, changes: list[Change]) -> dict[tuple[int, int], list[Change]]:
+    """The changes grouped by the run of letters they sit in (one pass: linear in the changes)."""
+    groups: dict[tuple[int, int], list[Change]] = {}
+    for c in changes:
+        groups.setdefault(_letters_around(text, c), []).append(c)
+    return groups
 
 
 def _mostly_broken(swaps: list[_Swap]) -> bool:
@@ -939,10 +973,17 @@ def _mostly_broken(swaps: list[_Swap]) -> bool:
 
 def _words_confirmed(text: str, changes: list[Change]) -> bool:
     """Half the words the mix-up touches (two at least) become words the lexicon
-    knows: German names and addresses in a CSV row have few function words."""
-    spans = {_letters_around(text, c) for c in changes}
-    confirmed = sum(_becomes_a_word(text, span, changes) for span in spans)
-    return confirmed >= 2 and confirmed * 2 >= len(spans)
+    knows: German names and addresses in a CSV row have few function words.
+    A symbol standing alone ("39,90 Ä" -> "39,90 €") is no word and is not counted."""
+    groups = _changes_by_word(text, changes)
+    words = {span: inside for span, inside in groups.items() if _has_letters_after(text, span, inside)}
+    confirmed = sum(_becomes_a_word(text, span, inside) for span, inside in words.items())
+    return confirmed >= 2 and confirmed * 2 >= len(words)
+
+
+def _has_letters_after(text: str, span: tuple[int, int], inside: list[Change]) -> bool:
+    start, end = span
+    return any(ch.isalpha() for ch in apply_changes(text[start:end], [_shifted(c, -start) for c in inside]))
 
 
 def _written_in_german(text: str) -> bool:
@@ -1103,7 +1144,12 @@ def _mixup_is_evident(text: str, changes: list[Change], swaps: list[_Swap], befo
             symbol = not s.before.isalpha()
             # "verÑchtlicher": a capital after a small letter, which German never writes
             case_break = s.before.isupper() and s.left.islower() and s.after.islower()
-            return ((symbol or case_break) and drop >= MIXUP_MIN_DROP) or _makes_a_word(text, changes[0])
+            return (
+                ((symbol or case_break) and drop >= MIXUP_MIN_DROP)
+                or _makes_a_word(text, changes[0])
+                or _letter_fits_german_word(text, changes[0], s, drop)
+                or _near_a_word(text, changes[0])
+            )
         if s.after in WORD_DASHES and not s.left.strip() and not s.right.strip():
             # "Ð Publikum": a letter standing alone where a dash stands, between words
             return sum(w.isalpha() for w in text.split()) >= 2
@@ -1113,7 +1159,7 @@ def _mixup_is_evident(text: str, changes: list[Change], swaps: list[_Swap], befo
         len(swaps) >= MIXUP_MIN_QUOTES
         and len({s.word_start for s in swaps}) >= 2
         and all(char_cost(s.after) <= PLAUSIBLE_COST for s in swaps)
-    )
+    ) or (_guillemet_pairs(swaps) and _written_in_german(text))
     if all(_symbol_to_symbol(s) for s in swaps):
         return drop >= MIXUP_MIN_DROP * len(swaps)  # "¤ ... ¤" -> "€ ... €"
     if not (german or quotes):
@@ -1124,6 +1170,66 @@ def _mixup_is_evident(text: str, changes: list[Change], swaps: list[_Swap], befo
     if len(swaps) < MIXUP_MIN_QUOTES and not all(s.after in GERMAN_LETTERS or s.after in marks for s in swaps):
         return False
     return after <= before * (1 - MIXUP_WEAK_GAIN) and _bigram_logp_change(text, changes) >= 0
+
+
+def _guillemet_pairs(swaps: list[_Swap]) -> bool:
+    """Every changed character becomes a guillemet, in pairs that open before a word
+    and close after one, pointing the two ways ("¯Nathan®" -> "»Nathan«"); the last
+    may stay open (the quotation goes on in the next line)."""
+    if not all(s.after in "»«" for s in swaps):
+        return False
+    for i, s in enumerate(swaps):
+        if i % 2 == 0:
+            opens = s.right.isalnum() and (not s.left or s.left.isspace() or s.left in "([{/-–—")
+            if not opens:
+                return False
+        else:
+            closes = bool(s.left) and (s.left.isalnum() or s.left in ".,;:!?") and not s.right.isalnum()
+            if not closes or s.after == swaps[i - 1].after:
+                return False
+    return True
+
+
+def _letter_fits_german_word(text: str, change: Change, swap: _Swap, drop: float) -> bool:
+    """One letter the German profile has never seen ("wehmƒthig", "Maºstabe") becoming
+    a German one in a text written in German, where the lexicon knows neither form
+    (old spellings, rare words) and the word's letter bigrams then read like German
+    words do. Letters of loan words ("Misère", "Café") need the lexicon."""
+    if german_profile().letters.get(swap.before.lower()) is not None or swap.before in GERMAN_LETTERS:
+        return False
+    if drop < MIXUP_MIN_DROP or not _written_in_german(text):
+        return False
+    start, end = _letters_around(text, change)
+    word = text[start:end]
+    fixed = apply_changes(word, [_shifted(change, -start)])
+    if len(word) < COMPOUND_PART_MIN or lexicon.is_word(word) or lexicon.is_word(fixed):
+        return False
+    return _word_bigram_logp(fixed, 0) >= MIXUP_WORD_BIGRAM_MIN
+
+
+def _near_a_word(text: str, change: Change) -> bool:
+    """In a text written in German, one changed letter makes a word of NEAR_WORD_MIN
+    letters or more that is one edit elsewhere from a word the lexicon knows, and the
+    word it replaces is unknown: old spellings ("verrèth" -> "verräth", like "verrät";
+    "Enzyclopèdie" -> "Enzyclopädie", like "Enzyklopädie")."""
+    start, end = _letters_around(text, change)
+    word = text[start:end]
+    fixed = apply_changes(word, [_shifted(change, -start)])
+    if len(fixed) < NEAR_WORD_MIN or lexicon.is_word(word) or not _written_in_german(text):
+        return False
+    return any(lexicon.is_word(variant) for variant in _one_edit_away(fixed.lower(), change.start - start))
+
+
+def _one_edit_away(word: str, keep: int) -> Iterator[str]:
+    """The spellings one deletion, substitution or insertion away from `word` that keep word[keep]."""
+    for i in range(len(word) + 1):
+        if i < len(word) and i != keep:
+            yield word[:i] + word[i + 1 :]
+            for letter in NEAR_WORD_LETTERS:
+                if letter != word[i]:
+                    yield word[:i] + letter + word[i + 1 :]
+        for letter in NEAR_WORD_LETTERS:
+            yield word[:i] + letter + word[i:]
 
 
 def _symbol_to_symbol(swap: _Swap) -> bool:
@@ -1224,7 +1330,30 @@ def fix_lost_characters(text: str) -> tuple[list[Change], list[Change]]:
             restored.append(change)
         if report:
             left.append(Change(start, end, core, core, report))
-    return restored, left
+    restored += _lost_euro_signs(text, damaged)
+    return sorted(restored, key=lambda c: c.start), left
+
+
+_LOST_AFTER_AMOUNT = re.compile(r"(?<=\d)( ?)([?\ufffd])(?=[.,;:!)/]|\s|$)")
+_CENTS = re.compile(r"\d,\d\d$")  # "89,90": a price
+_NUMBER_NEXT = re.compile(r"(?<!\s)\s*\d")  # from the end of a non-space: linear on long runs of spaces
+
+
+def _lost_euro_signs(text: str, damaged: bool) -> list[Change]:
+    """A lost character right after an amount, before a space or punctuation ("89 \ufffd",
+    "3,49\ufffd."), is the euro sign: the one non-ASCII character German text puts
+    there (% and $ are ASCII and survive). A "?" only in text whose words lost letters
+    too, after a space, and where no new sentence follows ("89 ?, also", not "89 ? Das").
+    Not between two numbers ("120 \ufffd 60" is a multiplication sign or a dash) unless
+    the first is a price with cents ("89,90 \ufffd 4712;" in a CSV row)."""
+    changes = []
+    for m in _LOST_AFTER_AMOUNT.finditer(text):
+        if m.group(2) == "?" and not (damaged and m.group(1) and _question_mark_is_lost(text, m.end())):
+            continue
+        if _NUMBER_NEXT.match(text, m.end()) and not _CENTS.search(text, max(0, m.start() - 8), m.start()):
+            continue
+        changes.append(Change(m.start(2), m.end(2), m.group(2), "€", "lost character: a euro sign after an amount"))
+    return changes
 
 
 def _lost_words(text: str) -> list[tuple[int, int]]:
@@ -1275,12 +1404,20 @@ def _question_mark_is_lost(text: str, end: int) -> bool:
 
 def _restore_word(text: str, start: int, core: str) -> tuple[Change, str] | None:
     """The change restoring `core` at `start` (possibly none, before == after) and
-    what is left to report ("" when nothing), or None when the lexicon knows no reading."""
-    end = start + len(core)
-    readings = lexicon.restorations(core, "?\ufffd")
-    parts = [(0, core, readings)] if readings else _compound_parts(core)
-    if not parts:
-        return None
+    what is left to report ("" when nothing), or None when the lexicon knows no reading.
+    A reading must be cased as words are ("?Bergblick" is no "üBergblick": the "?" was
+    a quotation mark)."""
+    for parts in (_word_readings(core), _readings_within_lost_edges(core)):
+        if parts:
+            after, report = _read_parts(text, start, core, parts)
+            letters = "".join(ch for ch in after if ch.isalpha() and ch != "ß")
+            if not letters or _natural_case(letters):
+                return Change(start, start + len(core), core, after, "lost character restored from the lexicon"), report
+    return None
+
+
+def _read_parts(text: str, start: int, core: str, parts: Parts) -> tuple[str, str]:
+    """`core` with its damaged parts read (the likely reading's letters, cased), and the ambiguity to report."""
     after = core
     ambiguous: list[str] = []
     for offset, part, part_readings in parts:
@@ -1295,8 +1432,7 @@ def _restore_word(text: str, start: int, core: str) -> tuple[Change, str] | None
                 capital = at_start or lexicon.is_capitalised(likely[0])
                 reading = (reading[0].upper() if capital else reading[0].lower()) + reading[1:]
         after = after[:offset] + reading + after[offset + len(part) :]
-    report = f"lost character, ambiguous: {'; '.join(ambiguous)}" if ambiguous else ""
-    return Change(start, end, core, after, "lost character restored from the lexicon"), report
+    return after, f"lost character, ambiguous: {'; '.join(ambiguous)}" if ambiguous else ""
 
 
 def _agreed_characters(part: str, likely: list[str]) -> str:
@@ -1318,15 +1454,46 @@ def _starts_sentence(text: str, pos: int) -> bool:
     return not stripped or stripped[-1] in _SENTENCE_END or "\n" in gap or "\t" in gap
 
 
-def _compound_parts(core: str) -> list[tuple[int, str, list[tuple[str, float]]]]:
+Parts = list[tuple[int, str, list[tuple[str, float]]]]  # (offset, part, its readings) per damaged part
+
+
+def _word_readings(core: str) -> Parts:
+    """The readings of a damaged word, whole or as a compound."""
+    readings = lexicon.restorations(core, "?\ufffd")
+    return [(0, core, readings)] if readings else _compound_parts(core)
+
+
+def _readings_within_lost_edges(core: str) -> Parts:
+    """A word between two lost characters that are no letters ("\ufffdSonnenh\ufffdgel\ufffd"
+    is „Sonnenhügel“, "t?glich?" "täglich“"): the readings of the word inside, the
+    lost quotation marks (or dashes) left as they are. Marks at both ends are a pair
+    of quotation marks ("\ufffddas\ufffd" is »das«, not »daß), or a lost first letter and
+    a closing mark."""
+    opening, closing = core[:1] in "?\ufffd", core[-1:] in "?\ufffd"
+    options = ((1, 1), (0, 1)) if opening and closing else ((1, 0),) if opening else ((0, 1),) if closing else ()
+    for head, tail in options:
+        inner = core[head : len(core) - tail]
+        if len(inner) < 2 or not _LOST_MARK.search(inner):
+            if head and tail:
+                return []
+            continue
+        parts = _word_readings(inner)
+        if parts:
+            return [(offset + head, part, readings) for offset, part, readings in parts]
+    return []
+
+
+@lru_cache(maxsize=4096)
+def _compound_parts(core: str, depth: int = 0) -> Parts:
     """A compound the lexicon lacks, read in two parts ("Sch?fer|stra?e") or by one
-    part that holds every lost character ("Lieblingsbergk|?se", "?|Fr?ulein"): for
+    part that holds every lost character ("Lieblingsbergk|?se", "?|Fr?ulein"), the
+    last part itself a compound of two (once: "Stra?en|reinigungs|geb?hr"): for
     each part with a lost character, (offset, part, readings). Both parts have
     COMPOUND_PART_MIN letters or more ("Gew|?hnlichkeit" is no compound; a lone
     lost character before a word is a lost quotation mark and stays); of the
     splits that work, the one whose
     shortest restored part is longest wins ("Abfall|geb?hr", not "Abfallge|b?hr")."""
-    best: list[tuple[int, str, list[tuple[str, float]]]] = []
+    best: Parts = []
     best_length = 0
     for k in range(1, len(core)):
         parts = []
@@ -1335,9 +1502,14 @@ def _compound_parts(core: str) -> list[tuple[int, str, list[tuple[str, float]]]]
                 break
             if any(ch in "?\ufffd" for ch in part):
                 readings = lexicon.restorations(part, "?\ufffd")
-                if not readings:
+                if readings:
+                    parts.append((offset, part, readings))
+                    continue
+                nested = offset and depth < COMPOUND_DEPTH and len(_LOST_MARK.findall(part)) <= COMPOUND_NESTED_LOST
+                inner = _compound_parts(part, depth + 1) if nested else []
+                if not inner:
                     break
-                parts.append((offset, part, readings))
+                parts.extend((offset + o, p, r) for o, p, r in inner)
         else:
             length = min((len(part) for _, part, _ in parts), default=0)
             if length > best_length:
