@@ -113,9 +113,14 @@ _STRONG_PAIR = re.compile(f"[{re.escape(STRONG_LEAD_CHARS)}][{re.escape(CONTINUA
 _GATE_PAIR = re.compile(f"[{re.escape(STRONG_LEAD_CHARS + lead_characters(0xC4))}][{re.escape(CONTINUATION_CHARS)}]")
 # A lost non-breaking space (byte A0 after C2, C3 or C5) where A0 reads as a no-break space.
 NBSP_LEADS = "ÂÃĂÅ"
+# What makes a run worth reading (`_read_run`): a gate pair, a C1 control, a lead before a space.
+_RUN_GATE = re.compile(f"{_GATE_PAIR.pattern}|[\x80-\x9f]|[{NBSP_LEADS}](?= )")
 _ENTITY = r"&(?:[A-Za-z][A-Za-z0-9]{1,7}|#[0-9]{2,7}|#[xX][0-9a-fA-F]{2,6});"
 _ENTITY_RUN = re.compile(f"(?:{_ENTITY})+")
 _LOST_MARK = re.compile(r"[?\ufffd]")
+# Every word `fix_lost_characters` restores or reports holds U+FFFD or a "?" right before a
+# letter (a "?" after a word alone, "Wei? jemand", counts only beside such a word).
+_LOST_BEFORE_LETTER = re.compile(r"\?[^\W\d_]")
 _SENTENCE_END = frozenset('.!?:»«„“";|\n\t')  # what may stand before a sentence or field start
 _CP1252 = upper_half("sloppy-windows-1252")  # the characters of bytes 80-FF
 # Cheap first look: text without any of these has nothing to repair. Clean German
@@ -137,6 +142,24 @@ _SUSPECT = re.compile(
     r"|(?<!\S)[À-ÃÅ-ÕØ-ÛÝÞà-ãå-õø-ûý-ÿ](?=\s)"  # "ð Publikum": a letter standing alone where a dash stands
     r"|(?<!\S)[À-ÃÅ-ÕØ-ÛÝÞà-ãå-õø-ûý-ÿ](?=[a-z])"  # "Åbertrieben", "èlteren": German words do not start so
     r"|[^\x00-\x7f\u00a0-\u00ff\u2000-\u206f\u20ac\u2122\U0001f000-\U0001faff\u2600-\u27bf]"
+    ")"
+)
+# The first step of the first look (`find_suspect`): every match of `_SUSPECT` has one of these
+# characters at its start or right after it, and a plain character class lets `re` skip
+# ahead fast. Never a hit on their own: ASCII but "?" and "&", the letters äöüß (in
+# `_SUSPECT` only beside a character found here) and emoji (in no alternative of it);
+# ordinary German typography only in the few places `_SUSPECT` looks at it.
+_GERMAN_TYPOGRAPHY = "ÄÖÜ€„“”‚‘’–—…»«°§²³×·\u00a0"
+_FIRST_LOOK = re.compile(
+    r"[^\x00-\x25\x27-\x3e\x40-\x7fäöüß\U0001f000-\U0001faff\u2600-\u27bf]"
+    r"(?:"
+    f"(?<=[^?&{_GERMAN_TYPOGRAPHY}])"  # anything else outside ASCII
+    r"|(?<=\?)(?=[A-Za-z?])|(?<=&)(?=[A-Za-z#])"  # "Gr??e", "?bel"; an entity
+    r"|(?<=[^\x00-\x7f].)"  # after another non-ASCII character ("ÃŸ", "ß“": a mojibake pair)
+    r"|(?<=[A-Za-z].)(?=[^\W\d_])"  # between letters ("Gr”áe", "GÜttingen")
+    r"|(?<=[A-Za-z][§·])"  # glued to a word ("mu§")
+    r"|(?<=‚)(?=[^\x00-\x7f])"  # Mac Roman's lead byte E2
+    r"|(?<=(?<!\S)[²³×”])(?=[a-z])"  # starting a word ("”ffentlich")
     ")"
 )
 
@@ -168,14 +191,24 @@ class Repair:
 def might_need_repair(text: str) -> bool:
     """The cheap first look: False promises that repair() returns `text` unchanged,
     so callers (the streaming pipeline) may skip text that does not need it."""
-    return _SUSPECT.search(text) is not None
+    return find_suspect(text) is not None
 
 
 def find_suspect(text: str, pos: int = 0) -> tuple[int, int] | None:
     """The next place at or after `pos` that makes `text` worth a look, as (start, end),
-    or None: lines without one come back from repair() unchanged."""
-    match = _SUSPECT.search(text, pos)
-    return None if match is None else match.span()
+    or None: lines without one come back from repair() unchanged.
+
+    The same span as `_SUSPECT.search(text, pos)`, found in two steps: `_FIRST_LOOK`
+    scans at `re`'s fast speed for a character that every match of `_SUSPECT` has
+    at its start or just after it, and `_SUSPECT` is tried only there.
+    """
+    for hit in _FIRST_LOOK.finditer(text, pos):
+        at = hit.start()
+        for start in (at - 1, at) if at > pos else (at,):
+            match = _SUSPECT.match(text, start)
+            if match is not None:
+                return match.span()
+    return None
 
 
 def fix_text(text: str) -> str:
@@ -202,12 +235,12 @@ def repair(
         # until nothing changes (ftfy's reading can leave what another step then reads),
         # so that repairing the result again changes nothing
         for _ in range(MAX_ROUNDS):
-            edits = fix_encoding(current, mojibake, mixups, use_ftfy) if _SUSPECT.search(current) else []
+            edits = fix_encoding(current, mojibake, mixups, use_ftfy) if might_need_repair(current) else []
             if not edits:
                 break
             current, changes = _then(text, changes, edits)
     unresolved: list[Change] = []
-    if lost and ("?" in current or "\ufffd" in current):
+    if lost and ("\ufffd" in current or _LOST_BEFORE_LETTER.search(current)):
         restored, left = fix_lost_characters(current)
         current, changes_after = _then(text, changes, restored)
         unresolved = [_back_to_input(text, changes_after, u) for u in left]
@@ -367,7 +400,7 @@ def fix_utf8_mojibake(text: str) -> list[Change]:
     any other (é, à, a lost non-breaking space, a rare code page) only when a
     self-evident reading in the same text went through the same code page.
     """
-    found = [located for m in _NON_ASCII_RUN.finditer(text) if (located := _read_run(text, m.start(), m.end()))]
+    found = [located for start, end in _gated_runs(text) if (located := _read_run(text, start, end))]
     if not found:
         return []
     gains: dict[str, float] = {}
@@ -392,6 +425,23 @@ def fix_utf8_mojibake(text: str) -> list[Change]:
         for start, end, reading in chosen
         if reading.self_evident or reading.evidence & evidenced
     ]
+
+
+def _gated_runs(text: str) -> Iterator[tuple[int, int]]:
+    """Start and end of each run of non-ASCII characters that `_read_run` reads (one
+    with a gate pair, a C1 control, or a lead before a space), found by one `re`
+    scan instead of a look at every run: clean German has thousands of runs ("ä")."""
+    end = 0
+    for hit in _RUN_GATE.finditer(text):
+        if hit.start() < end:
+            continue  # in the run just read
+        start = hit.start()
+        while start > 0 and text[start - 1] >= "\x80":
+            start -= 1
+        run = _NON_ASCII_RUN.match(text, start)
+        assert run is not None
+        end = run.end()
+        yield start, end
 
 
 def _read_run(text: str, start: int, end: int) -> tuple[int, int, float, dict[str, Reading]] | None:
@@ -762,7 +812,7 @@ def fix_entity_mojibake(text: str) -> list[Change]:
 def fix_encoding(text: str, mojibake: bool = True, mixups: bool = True, use_ftfy: bool = True) -> list[Change]:
     """Edits that undo the text's encoding damage: the more German of the two explanations."""
     edits = fix_utf8_mojibake(text) if mojibake else []
-    if mixups:
+    if mixups and _could_be_mixed_up(text):
         mixed_up = fix_codepage_mixup(text)
         if mixed_up and (not edits or cost(apply_changes(text, mixed_up)) < cost(apply_changes(text, edits))):
             edits = mixed_up
@@ -770,6 +820,25 @@ def fix_encoding(text: str, mojibake: bool = True, mixups: bool = True, use_ftfy
         edits = prefer_ftfy_where_better(text, edits)
     return edits
 
+
+def _could_be_mixed_up(text: str) -> bool:
+    """Whether some code page of MIXUP_CODECS holds every character of `text`: if none
+    does, `fix_codepage_mixup` has no mix-up to try and returns nothing (an emoji, an
+    arrow or a Turkish "ı" rules all of them out). The codec's encoder answers in C
+    (ftfy's sloppy code pages encode U+FFFD but not U+001A: text with U+001A is let through)."""
+    if "\x1a" in text:
+        return True
+    for opened in MIXUP_OPENED:
+        try:
+            text.encode(opened)
+        except UnicodeEncodeError:
+            continue
+        return True
+    return False
+
+
+# The code pages a mix-up may have been opened in (bytes 00-7F are ASCII in each of them).
+MIXUP_OPENED = MIXUP_CODECS
 
 _LINE = re.compile(r"[^\n]*\n|[^\n]+")
 
@@ -791,10 +860,15 @@ def prefer_ftfy_where_better(text: str, edits: list[Change]) -> list[Change]:
     """
     result: list[Change] = []
     pending = sorted(edits, key=lambda c: c.start)
+    first = 0  # pending[first:] start at or after the current line
     for offset, line in _lines(text):
         end = offset + len(line)
-        ours = [_shifted(c, -offset) for c in pending if offset <= c.start < end]
-        if _SUSPECT.search(line):
+        last = first
+        while last < len(pending) and pending[last].start < end:
+            last += 1
+        ours = [_shifted(c, -offset) for c in pending[first:last] if offset <= c.start]
+        first = last
+        if might_need_repair(line):
             ours = _with_ftfy(line, ours)
         result.extend(_shifted(c, offset) for c in ours)
     return result
