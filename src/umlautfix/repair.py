@@ -114,9 +114,14 @@ _GATE_PAIR = re.compile(f"[{re.escape(STRONG_LEAD_CHARS + lead_characters(0xC4))
 # A lost non-breaking space (byte A0 after C2, C3 or C5) where A0 reads as a no-break space.
 NBSP_LEADS = "ÂÃĂÅ"
 # What makes a run worth reading (`_read_run`): a gate pair, a C1 control, a lead before a space.
-_RUN_GATE = re.compile(f"{_GATE_PAIR.pattern}|[\x80-\x9f]|[{NBSP_LEADS}](?= )")
+# One character class first, the conditions after it: `re` skips ahead fast only so.
+_GATE_LEADS = re.escape(STRONG_LEAD_CHARS + lead_characters(0xC4))
+_RUN_GATE = re.compile(
+    f"[{_GATE_LEADS}{NBSP_LEADS}\x80-\x9f]"
+    f"(?:(?<=[{_GATE_LEADS}])(?=[{re.escape(CONTINUATION_CHARS)}])|(?<=[\x80-\x9f])|(?<=[{NBSP_LEADS}])(?= ))"
+)
 _ENTITY = r"&(?:[A-Za-z][A-Za-z0-9]{1,7}|#[0-9]{2,7}|#[xX][0-9a-fA-F]{2,6});"
-_ENTITY_RUN = re.compile(f"(?:{_ENTITY})+")
+_ENTITY_RUN = re.compile(f"{_ENTITY}(?:{_ENTITY})*")  # "&" first: `re` skips ahead to it fast
 _LOST_MARK = re.compile(r"[?\ufffd]")
 # Every word `fix_lost_characters` restores or reports holds U+FFFD or a "?" right before a
 # letter (a "?" after a word alone, "Wei? jemand", counts only beside such a word).
@@ -326,11 +331,12 @@ def _back_to_input(text: str, changes: list[Change], span: Change) -> Change:
 
 def _trimmed(start: int, before: str, after: str, reason: str) -> Change:
     """A change without the unchanged characters at either end."""
+    shorter = min(len(before), len(after))
     head = 0
-    while head < min(len(before), len(after)) and before[head] == after[head]:
+    while head < shorter and before[head] == after[head]:
         head += 1
     tail = 0
-    while tail < min(len(before), len(after)) - head and before[len(before) - 1 - tail] == after[len(after) - 1 - tail]:
+    while tail < shorter - head and before[-1 - tail] == after[-1 - tail]:
         tail += 1
     return Change(
         start + head,
@@ -527,7 +533,8 @@ _CASED_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u04ff]")
 def _case_of(chunk: str, minimum: int) -> str:
     """'u' or 'l' when `chunk` has at least `minimum` letters with two cases, all of
     one case ("ª" and "ß" have no other case and do not count)."""
-    chunk = chunk.translate(_CASELESS)
+    if "ß" in chunk or "ª" in chunk or "º" in chunk:  # (a translation of a long chunk is slow)
+        chunk = chunk.translate(_CASELESS)
     if chunk.islower():
         case = "l"
     elif chunk.isupper():
