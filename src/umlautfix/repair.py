@@ -33,6 +33,7 @@ import codecs
 import html
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -819,7 +820,7 @@ def fix_entity_mojibake(text: str) -> list[Change]:
 def fix_encoding(text: str, mojibake: bool = True, mixups: bool = True, use_ftfy: bool = True) -> list[Change]:
     """Edits that undo the text's encoding damage: the more German of the two explanations."""
     edits = fix_utf8_mojibake(text) if mojibake else []
-    if mixups and _could_be_mixed_up(text):
+    if mixups and _could_be_mixed_up(text) and not _mixup_cannot_beat(text, edits):
         mixed_up = fix_codepage_mixup(text)
         if mixed_up and (not edits or cost(apply_changes(text, mixed_up)) < cost(apply_changes(text, edits))):
             edits = mixed_up
@@ -842,6 +843,28 @@ def _could_be_mixed_up(text: str) -> bool:
             continue
         return True
     return False
+
+
+def _mixup_cannot_beat(text: str, edits: list[Change]) -> bool:
+    """Whether no reversed mix-up can cost less than `edits`' repair, so that
+    `fix_encoding` would not take one: a mix-up puts, for each character, its own or
+    its image under some code-page pair in its place, and `cost` is never below the
+    sum of its characters' `char_cost`. A floor that cheap to count (a Counter of
+    the non-ASCII characters) spares mojibake the whole-text mix-up decision."""
+    if not edits:
+        return False  # nothing to beat: the mix-up decides alone
+    repaired = cost(apply_changes(text, edits))
+    floor = 0.0
+    for ch, count in Counter("".join(_NON_ASCII_RUN.findall(text))).items():
+        floor += count * _cheapest_mixup_image(ch)
+    return floor * (1.0 - 1e-9) >= repaired  # (a relative margin far above float rounding)
+
+
+@lru_cache(maxsize=4096)
+def _cheapest_mixup_image(ch: str) -> float:
+    """The least `char_cost` of `ch` or what any mix-up of MIXUP_PAIRS turns it into."""
+    images = [_mixup_table(opened, saved).get(ord(ch), ch) for opened, saved in MIXUP_PAIRS]
+    return min(char_cost(image) for image in [ch, *images])
 
 
 # The code pages a mix-up may have been opened in (bytes 00-7F are ASCII in each of them).
