@@ -820,7 +820,7 @@ def fix_entity_mojibake(text: str) -> list[Change]:
 def fix_encoding(text: str, mojibake: bool = True, mixups: bool = True, use_ftfy: bool = True) -> list[Change]:
     """Edits that undo the text's encoding damage: the more German of the two explanations."""
     edits = fix_utf8_mojibake(text) if mojibake else []
-    if mixups and _could_be_mixed_up(text) and not _mixup_cannot_beat(text, edits):
+    if mixups and _could_be_mixed_up(text) and not _mixup_cannot_beat(text, edits) and not _mixup_cannot_fire(text):
         mixed_up = fix_codepage_mixup(text)
         if mixed_up and (not edits or cost(apply_changes(text, mixed_up)) < cost(apply_changes(text, edits))):
             edits = mixed_up
@@ -858,6 +858,60 @@ def _mixup_cannot_beat(text: str, edits: list[Change]) -> bool:
     for ch, count in Counter("".join(_NON_ASCII_RUN.findall(text))).items():
         floor += count * _cheapest_mixup_image(ch)
     return floor * (1.0 - 1e-9) >= repaired  # (a relative margin far above float rounding)
+
+
+def _mixup_cannot_fire(text: str) -> bool:
+    """Whether `fix_codepage_mixup` returns nothing, shown cheaply for each code-page
+    pair it tries. Either step takes a pair only when the changed characters read as
+    German (`_mixup_reads_german`: some must be plausible), so a pair that changes
+    nothing or nothing into a plausible character is out. Otherwise its whole-text
+    step needs the reversal to cost less than the text (the sum of `char_cost` of the
+    images is a floor of that cost), and its lexicon step needs a reversal touching
+    MIXUP_LEXICON_MAX_WORDS words at most (changed runs with a non-letter between them
+    lie in different words)."""
+    runs = list(_NON_ASCII_RUN.finditer(text))
+    counts = Counter("".join(m.group() for m in runs))
+    chars = set(counts)
+    whole = -1.0  # the text's cost: the sum over its runs with their neighbours that the mix-up starts from
+    for opened, saved in MIXUP_PAIRS:
+        if not chars <= _encodable(opened):
+            continue
+        table = _mixup_table(opened, saved)
+        changing = chars & {chr(code) for code in table}
+        if not any(_plausible_in_mixup(table[ord(ch)]) for ch in changing):
+            continue
+        if whole < 0:
+            whole = cost(text)
+        floor = 0.0
+        for ch, count in counts.items():
+            floor += count * char_cost(table.get(ord(ch), ch))
+        if floor * (1.0 - 1e-9) < whole * (1.0 + 1e-9):  # (relative margins far above float rounding)
+            return False
+        if _words_touched_floor(text, runs, changing) <= MIXUP_LEXICON_MAX_WORDS:
+            return False
+    return True
+
+
+def _plausible_in_mixup(ch: str) -> bool:
+    """What `_mixup_reads_german` counts as a plausible result of a reversed mix-up."""
+    return ch in GERMAN_LETTERS or char_cost(ch) <= MIXUP_PLAUSIBLE_COST
+
+
+def _words_touched_floor(text: str, runs: list[re.Match[str]], changing: set[str]) -> int:
+    """How many different words (runs of letters, `_letters_around`) the runs holding
+    a character of `changing` lie in, at least: 0 when none does; past
+    MIXUP_LEXICON_MAX_WORDS it stops counting."""
+    words = 0
+    last_end = -1
+    for m in runs:
+        if changing.isdisjoint(m.group()):
+            continue
+        if last_end < 0 or not text[last_end : m.start()].isalpha():
+            words += 1
+            if words > MIXUP_LEXICON_MAX_WORDS:
+                return words
+        last_end = m.end()
+    return words
 
 
 @lru_cache(maxsize=4096)
