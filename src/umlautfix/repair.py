@@ -40,6 +40,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 import ftfy
+import ftfy.badness
 
 from . import lexicon
 from .charmaps import (
@@ -101,6 +102,8 @@ FTFY_CONFIG = ftfy.TextFixerConfig(
     normalization=None,
     explain=True,
 )
+
+_FTFY_BADNESS = ftfy.badness.BADNESS_RE
 
 # Portuguese words that begin with "à": after "Ã " they continue the word (ftfy's rule).
 A_GRAVE_WORDS = ("s ", "quele", "quela", "quilo")
@@ -534,7 +537,12 @@ _CASED_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u04ff]")
 def _case_of(chunk: str, minimum: int) -> str:
     """'u' or 'l' when `chunk` has at least `minimum` letters with two cases, all of
     one case ("ª" and "ß" have no other case and do not count)."""
-    if "ß" in chunk or "ª" in chunk or "º" in chunk:  # (a translation of a long chunk is slow)
+    window = 4 * minimum + 400
+    if len(chunk) <= window:  # the count below sees all of it: blanks serve as well as deletions, and cost less
+        for caseless in "ªºß":
+            if caseless in chunk:
+                chunk = chunk.replace(caseless, " ")
+    elif "ß" in chunk or "ª" in chunk or "º" in chunk:
         chunk = chunk.translate(_CASELESS)
     if chunk.islower():
         case = "l"
@@ -542,7 +550,7 @@ def _case_of(chunk: str, minimum: int) -> str:
         case = "u"
     else:
         return ""
-    return case if len(_CASED_LETTER.findall(chunk, 0, 4 * minimum + 400)) >= minimum else ""
+    return case if len(_CASED_LETTER.findall(chunk, 0, window)) >= minimum else ""
 
 
 @lru_cache(maxsize=8192)
@@ -964,6 +972,8 @@ def _shifted(c: Change, by: int) -> Change:
 
 def _with_ftfy(line: str, ours: list[Change]) -> list[Change]:
     """Our edits for one line, with ftfy's (plus ours on top of them) where they do better."""
+    if not _ftfy_sees_mojibake(line):
+        return ours  # ftfy would return the line as it is
     fixed, plan = ftfy.fix_encoding_and_explain(line, FTFY_CONFIG)
     if fixed == line:
         return ours
@@ -989,12 +999,28 @@ def _with_ftfy(line: str, ours: list[Change]) -> list[Change]:
     return sorted(chosen, key=lambda c: c.start)
 
 
+def _ftfy_sees_mojibake(text: str) -> bool:
+    """ftfy's own first test (`ftfy.badness.is_bad`): False means its encoding repair
+    returns `text` unchanged. Its pattern is tried only near non-ASCII characters:
+    each of its matches holds one within its first three characters, so the answer
+    is the same as a search of the whole text, at a fraction of the cost on German."""
+    checked = 0  # positions before this one were tried
+    for run in _NON_ASCII_RUN.finditer(text):
+        for pos in range(max(run.start() - 2, checked), run.end()):
+            if _FTFY_BADNESS.match(text, pos):
+                return True
+        checked = run.end()
+    return False
+
+
 def _then_ftfy(line: str, ours: list[Change]) -> list[Change]:
     """Our edits, continued by ftfy where it decodes our result further (a code page
     we do not read, such as cp1257 or cp1251, under a layer we peeled)."""
     if not ours:
         return ours
     mine = apply_changes(line, ours)
+    if not _ftfy_sees_mojibake(mine):
+        return ours
     fixed, plan = ftfy.fix_encoding_and_explain(mine, FTFY_CONFIG)
     if fixed == mine:
         return ours
