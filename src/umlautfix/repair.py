@@ -871,8 +871,8 @@ def _mixup_cannot_beat(text: str, edits: list[Change]) -> bool:
 def _mixup_cannot_fire(text: str) -> bool:
     """Whether `fix_codepage_mixup` returns nothing, shown cheaply for each code-page
     pair it tries. Either step takes a pair only when the changed characters read as
-    German (`_mixup_reads_german`: some must be plausible), so a pair that changes
-    nothing or nothing into a plausible character is out. Otherwise its whole-text
+    German (`_mixup_reads_german`: a share of them must be plausible), so a pair
+    that changes nothing, or too few characters into plausible ones, is out. Otherwise its whole-text
     step needs the reversal to cost less than the text (the sum of `char_cost` of the
     images is a floor of that cost), and its lexicon step needs a reversal touching
     MIXUP_LEXICON_MAX_WORDS words at most (changed runs with a non-letter between them
@@ -885,9 +885,11 @@ def _mixup_cannot_fire(text: str) -> bool:
         if not chars <= _encodable(opened):
             continue
         table = _mixup_table(opened, saved)
-        changing = chars & {chr(code) for code in table}
-        if not any(_plausible_in_mixup(table[ord(ch)]) for ch in changing):
-            continue
+        changing = chars & _mixup_sources(opened, saved)
+        swaps = sum(counts[ch] for ch in changing)
+        plausible = sum(counts[ch] for ch in changing if _plausible_in_mixup(table[ord(ch)]))
+        if not swaps or plausible < MIXUP_PLAUSIBLE_SHARE * swaps:
+            continue  # changes nothing, or does not read as German
         if whole < 0:
             whole = cost(text)
         floor = 0.0
@@ -898,6 +900,12 @@ def _mixup_cannot_fire(text: str) -> bool:
         if _words_touched_floor(text, runs, changing) <= MIXUP_LEXICON_MAX_WORDS:
             return False
     return True
+
+
+@lru_cache(maxsize=64)
+def _mixup_sources(opened: str, saved: str) -> frozenset[str]:
+    """The characters the mix-up (opened, saved) changes."""
+    return frozenset(chr(code) for code in _mixup_table(opened, saved))
 
 
 def _plausible_in_mixup(ch: str) -> bool:
