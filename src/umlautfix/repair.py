@@ -1000,6 +1000,9 @@ def _with_ftfy(line: str, ours: list[Change]) -> list[Change]:
         end = max(c.end for c in group_ours + group_theirs)
         mine_text = _apply_within(line, start, end, group_ours)
         other_text = _apply_within(line, start, end, group_theirs)
+        if mine_text == other_text:  # the same repair: ours stands (equal costs, no unfinished pair)
+            chosen.extend(group_ours)
+            continue
         mine = _context_cost(line, start, end, mine_text)
         other = _context_cost(line, start, end, other_text)
         unfinished = bool(_STRONG_PAIR.search(mine_text)) and not _STRONG_PAIR.search(other_text)
