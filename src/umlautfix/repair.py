@@ -959,19 +959,38 @@ def prefer_ftfy_where_better(text: str, edits: list[Change]) -> list[Change]:
     more German or ours still shows a mojibake pair that ftfy's does not.
     """
     result: list[Change] = []
-    pending = sorted(edits, key=lambda c: c.start)
+    pending = sorted((c for c in edits if c.start < len(text)), key=lambda c: c.start)
     first = 0  # pending[first:] start at or after the current line
-    for offset, line in _lines(text):
-        end = offset + len(line)
+    for offset, end, suspect in _lines_worth_a_look(text, pending):
         last = first
         while last < len(pending) and pending[last].start < end:
             last += 1
-        ours = [_shifted(c, -offset) for c in pending[first:last] if offset <= c.start]
+        ours = [_shifted(c, -offset) for c in pending[first:last]]
         first = last
-        if might_need_repair(line):
-            ours = _with_ftfy(line, ours)
+        if suspect:
+            ours = _with_ftfy(text[offset:end], ours)
         result.extend(_shifted(c, offset) for c in ours)
     return result
+
+
+def _lines_worth_a_look(text: str, edits: list[Change]) -> list[tuple[int, int, bool]]:
+    """(start, end, has a suspect) of the lines (as `_lines` cuts them) that hold the
+    start of one of `edits` (sorted) or a suspect (`find_suspect`; no match of it
+    spans a line end, and it looks at the same neighbours in the text as in the
+    line), in order: the other lines come through `prefer_ftfy_where_better` as they are."""
+    lines: dict[int, tuple[int, bool]] = {}
+    line_end = 0
+    for change in edits:
+        if change.start >= line_end:
+            line_start = text.rfind("\n", 0, change.start) + 1
+            line_end = text.find("\n", change.start) + 1 or len(text)
+            lines[line_start] = (line_end, False)
+    pos = 0
+    while (found := find_suspect(text, pos)) is not None:
+        line_start = text.rfind("\n", 0, found[0]) + 1
+        pos = text.find("\n", found[0]) + 1 or len(text)
+        lines[line_start] = (pos, True)
+    return [(start, end, suspect) for start, (end, suspect) in sorted(lines.items())]
 
 
 def _shifted(c: Change, by: int) -> Change:
