@@ -871,8 +871,9 @@ def _mixup_cannot_beat(text: str, edits: list[Change]) -> bool:
 def _mixup_cannot_fire(text: str) -> bool:
     """Whether `fix_codepage_mixup` returns nothing, shown cheaply for each code-page
     pair it tries. Either step takes a pair only when the changed characters read as
-    German (`_mixup_reads_german`: a share of them must be plausible), so a pair
-    that changes nothing, or too few characters into plausible ones, is out. Otherwise its whole-text
+    German (`_mixup_reads_german`: a share of them must be plausible, none may
+    become punctuation inside a word or a capital after a small letter), so a pair
+    that changes nothing, or changes the text into something else, is out. Otherwise its whole-text
     step needs the reversal to cost less than the text (the sum of `char_cost` of the
     images is a floor of that cost), and its lexicon step needs a reversal touching
     MIXUP_LEXICON_MAX_WORDS words at most (changed runs with a non-letter between them
@@ -880,6 +881,12 @@ def _mixup_cannot_fire(text: str) -> bool:
     runs = list(_NON_ASCII_RUN.finditer(text))
     counts = Counter("".join(m.group() for m in runs))
     chars = set(counts)
+    # characters standing alone between ASCII ones: a mix-up leaves their neighbours as they are
+    lone = {
+        (text[m.start() - 1 : m.start()], m.group(), text[m.end() : m.end() + 1])
+        for m in runs
+        if m.end() - m.start() == 1
+    }
     whole = -1.0  # the text's cost: the sum over its runs with their neighbours that the mix-up starts from
     for opened, saved in MIXUP_PAIRS:
         if not chars <= _encodable(opened):
@@ -890,6 +897,8 @@ def _mixup_cannot_fire(text: str) -> bool:
         plausible = sum(counts[ch] for ch in changing if _plausible_in_mixup(table[ord(ch)]))
         if not swaps or plausible < MIXUP_PLAUSIBLE_SHARE * swaps:
             continue  # changes nothing, or does not read as German
+        if any(_breaks_its_word(left, table[ord(ch)], right) for left, ch, right in lone if ord(ch) in table):
+            continue  # nor does a character between two ASCII ones that becomes punctuation in a word or a capital
         if whole < 0:
             whole = cost(text)
         floor = 0.0
@@ -900,6 +909,13 @@ def _mixup_cannot_fire(text: str) -> bool:
         if _words_touched_floor(text, runs, changing) <= MIXUP_LEXICON_MAX_WORDS:
             return False
     return True
+
+
+def _breaks_its_word(left: str, after: str, right: str) -> bool:
+    """What `_mixup_reads_german` refuses in a changed character with these neighbours:
+    punctuation inside a word ("Hü»YA"), a capital after a small letter ("pÜ")."""
+    inside = left.isalpha() and right.isalpha() and not after.isalpha() and after not in WORD_DASHES
+    return inside or (after.isupper() and left.islower()) or (after.islower() and left.isupper() and right.isupper())
 
 
 @lru_cache(maxsize=64)
