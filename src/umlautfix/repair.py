@@ -514,12 +514,10 @@ def _case_context(text: str, start: int, end: int) -> str:
     the line is short: "Â‚¬" is "€" in an upper-cased line). Decoded letters become capitals inside an all-caps word
     or line ("FÃ¼R" is "FÜR": upper-casing leaves "Ã¼" as it is).
     """
-    left = start
-    while left > 0 and not text[left - 1].isspace() and start - left < 40:
-        left -= 1
-    right = end
-    while right < len(text) and not text[right].isspace() and right - end < 40:
-        right += 1
+    before = text[max(0, start - 40) : start]  # the word around the run, at most 40 characters each way
+    after = text[end : end + 40]
+    left = start - (0 if not before or before[-1].isspace() else len(before.rsplit(None, 1)[-1]))
+    right = end + (0 if not after or after[0].isspace() else len(after.split(None, 1)[0]))
     line_case = _case_of(_line_around(text, start, end), 4) or _case_of(text[max(0, start - 200) : end + 200], 4)
     word_case = _case_of(text[left:right], 2) or line_case
     capitals = line_case == "u" or _case_of(text[left:start] + text[end:right], 2) == "u"
@@ -536,6 +534,7 @@ _CASELESS = str.maketrans("", "", "ªºß")  # letters with no other case (ß's 
 _CASED_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u04ff]")
 
 
+@lru_cache(maxsize=1024)  # the runs of one line ask about the same line again and again
 def _case_of(chunk: str, minimum: int) -> str:
     """'u' or 'l' when `chunk` has at least `minimum` letters with two cases, all of
     one case ("ª" and "ß" have no other case and do not count)."""
