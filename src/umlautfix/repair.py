@@ -213,17 +213,21 @@ def find_suspect(text: str, pos: int = 0) -> tuple[int, int] | None:
     """
     if text.isascii() and text.find("?", pos) < 0 and text.find("&", pos) < 0:
         return None  # (isascii is free, find runs at memory speed) in ASCII only "?" and "&" may start a match
-    for hit in _FIRST_LOOK.finditer(text, pos):
+    hit = _FIRST_LOOK.search(text, pos)  # (a search, not finditer: most texts have no hit at all)
+    while hit is not None:
         at = hit.start()
         for start in (at - 1, at) if at > pos else (at,):
             match = _SUSPECT.match(text, start)
             if match is not None:
                 return match.span()
+        hit = _FIRST_LOOK.search(text, hit.end())
     return None
 
 
 def fix_text(text: str) -> str:
     """Repair the mojibake in `text`; clean text comes back unchanged."""
+    if not text or find_suspect(text) is None:
+        return text  # as repair() would, without building its result (many short texts are clean)
     return repair(text).text
 
 
