@@ -896,13 +896,18 @@ def _mixup_cannot_fire(text: str) -> bool:
     for opened, saved in MIXUP_PAIRS:
         if not chars <= _encodable(opened):
             continue
-        table = _mixup_table(opened, saved)
         changing = chars & _mixup_sources(opened, saved)
-        swaps = sum(counts[ch] for ch in changing)
-        plausible = sum(counts[ch] for ch in changing if _plausible_in_mixup(table[ord(ch)]))
-        if not swaps or plausible < MIXUP_PLAUSIBLE_SHARE * swaps:
-            continue  # changes nothing, or does not read as German
-        if any(_breaks_its_word(left, table[ord(ch)], right) for left, ch, right in lone if ord(ch) in table):
+        if not changing:
+            continue  # changes nothing
+        table = _mixup_table(opened, saved)
+        swaps = plausible = 0
+        for ch in changing:
+            swaps += counts[ch]
+            if _plausible_in_mixup(table[ord(ch)]):
+                plausible += counts[ch]
+        if plausible < MIXUP_PLAUSIBLE_SHARE * swaps:
+            continue  # does not read as German
+        if any(ch in changing and _breaks_its_word(left, table[ord(ch)], right) for left, ch, right in lone):
             continue  # nor does a character between two ASCII ones that becomes punctuation in a word or a capital
         if whole < 0:
             whole = cost(text)
@@ -916,6 +921,7 @@ def _mixup_cannot_fire(text: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=16384)
 def _breaks_its_word(left: str, after: str, right: str) -> bool:
     """What `_mixup_reads_german` refuses in a changed character with these neighbours:
     punctuation inside a word ("Hü»YA"), a capital after a small letter ("pÜ")."""
@@ -929,6 +935,7 @@ def _mixup_sources(opened: str, saved: str) -> frozenset[str]:
     return frozenset(chr(code) for code in _mixup_table(opened, saved))
 
 
+@lru_cache(maxsize=4096)
 def _plausible_in_mixup(ch: str) -> bool:
     """What `_mixup_reads_german` counts as a plausible result of a reversed mix-up."""
     return ch in GERMAN_LETTERS or char_cost(ch) <= MIXUP_PLAUSIBLE_COST
