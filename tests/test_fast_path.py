@@ -8,6 +8,7 @@ the work it skips; these tests pin the claims:
   with no changes; clean fixture text passes unchanged either way, and every
   damaged variant of it is seen by the first look;
 - `_ftfy_sees_mojibake` answers as ftfy's own `is_bad`;
+- where repair() does not call `fix_lost_characters`, it would have found nothing;
 - where `_could_be_mixed_up` or `_mixup_cannot_fire` rule a mix-up out,
   `fix_codepage_mixup` indeed returns nothing;
 - `profile.cost`, which walks only the non-ASCII runs, gives the same float as a
@@ -216,6 +217,35 @@ def test_mixup_taken_where_it_should_be() -> None:
     as cp850, opened as cp1252)."""
     assert not repair_module._mixup_cannot_fire("Gr”áe")
     assert repair_module.fix_text("Gr”áe") == "Größe"
+
+
+# --- the lost-character gate ----------------------------------------------------------------
+
+LOST_GATE_CASES = [
+    ("Wie geht es dir? Gut.", False, "a question mark before a space"),
+    ("Gr??e", True, "lost characters before a letter"),
+    ("f\ufffdr", True, "a replacement character"),
+    ("Wei? jemand", False, "a lost ß at a word end alone: restored only beside damage inside a word"),
+]
+
+
+@pytest.mark.parametrize(("text", "opens", "why"), LOST_GATE_CASES)
+def test_lost_gate_cases(text: str, opens: bool, why: str) -> None:
+    gate_open = "\ufffd" in text or repair_module._LOST_BEFORE_LETTER.search(text) is not None
+    assert gate_open is opens, why
+    if not opens:
+        assert repair_module.fix_lost_characters(text) == ([], []), why
+
+
+def test_lost_gate_never_hides_a_restoration() -> None:
+    """Where repair() does not call fix_lost_characters (no U+FFFD, no "?" before a
+    letter), fix_lost_characters would find nothing: on German and other paragraphs,
+    with words cut short by a trailing "?" as well."""
+    texts = german_paragraphs() + other_paragraphs()
+    texts += [p.replace("ß ", "? ").replace("ö ", "? ") for p in german_paragraphs()]
+    for text in texts:
+        if "\ufffd" not in text and repair_module._LOST_BEFORE_LETTER.search(text) is None:
+            assert repair_module.fix_lost_characters(text) == ([], []), text[:80]
 
 
 # --- the scorer -----------------------------------------------------------------------------
