@@ -38,6 +38,7 @@ Run from the repository root:
     python benchmarks/speed_bench.py            # full run, several minutes
     python benchmarks/speed_bench.py --quick    # smoke run, well under a minute
     python benchmarks/speed_bench.py --profile  # cProfile of umlautfix.fix_text instead
+    python benchmarks/speed_bench.py --quick --text-only  # the repair rows and their targets only
 """
 
 from __future__ import annotations
@@ -600,6 +601,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--repeat", type=int, default=3, help="samples per measurement, best kept (at least 3)")
     parser.add_argument("--skip-cli", action="store_true", help="leave out the large-file CLI run")
+    parser.add_argument(
+        "--text-only",
+        action="store_true",
+        help="time only the repair (str -> str) rows and print their targets: no detection, floors or CLI",
+    )
     parser.add_argument("--profile", action="store_true", help="print a cProfile of umlautfix.fix_text and stop")
     args = parser.parse_args(argv)
     args.size = args.size if args.size is not None else (0.2 if args.quick else 2.0)
@@ -630,6 +636,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # each section is printed as soon as it is measured; the targets come last, as the summary
     text_results = bench_texts(inputs, args.repeat)
     print_text_report(text_results, inputs)
+    if args.text_only:
+        print_targets(text_results, None)
+        return 0
     print_bytes_report(bench_bytes(inputs, args.repeat), inputs)
     print_floor_report(bench_floors(inputs, args.repeat), text_results)
     cli_size = args.cli_size or automatic_cli_size(text_results["short: paragraphs, clean"]["umlautfix.fix_text"])

@@ -147,11 +147,43 @@ def cost(text: str) -> float:
     mojibake pairs, for letters of another script glued to Latin ones, for a
     non-ASCII capital right after a small letter ("GÜttingen", "fÃ¼r"), and for
     a symbol glued to the end of a word ("wei§")."""
+    if len(text) <= SHORT_TEXT:
+        return _short_cost(text)
     total = 0.0
+    for run in _NON_ASCII_RUN.finditer(text):
+        start, end = run.span()
+        total = _add_cost(text, start - 1 if start else start, end + 1, total)
+    return total
+
+
+# A text this short is scored once and remembered: repair scores the same few
+# characters with their neighbours again and again.
+SHORT_TEXT = 12
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+
+
+@lru_cache(maxsize=65536)
+def _short_cost(text: str) -> float:
+    return _add_cost(text, 0, len(text), 0.0)
+
+
+def _add_cost(text: str, start: int, end: int, total: float) -> float:
+    """`total` plus the surprise of text[start:end], one character after another.
+
+    Only non-ASCII characters and the ASCII character right after one add to the
+    cost, and what a character adds depends on the character before it alone, so
+    `cost` walks each run of non-ASCII characters from the character before it to
+    the one after it: the same additions in the same order as one walk over the
+    whole text, so the same float to the last bit.
+    """
     prev_letter = False
     prev = ""
+    if start < end and text[start] < "\x80":  # the run's ASCII neighbour: only its letterhood counts
+        prev = text[start]
+        prev_letter = prev.isalpha()
+        start += 1
     pending_wedge = 0.0
-    for ch in text:
+    for ch in text[start:end]:
         if ch < "\x80":
             is_letter = ch.isalpha()
             if is_letter and pending_wedge:

@@ -33,12 +33,14 @@ import codecs
 import html
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 
 import ftfy
+import ftfy.badness
 
 from . import lexicon
 from .charmaps import (
@@ -107,6 +109,8 @@ FTFY_CONFIG = ftfy.TextFixerConfig(
     explain=True,
 )
 
+_FTFY_BADNESS = ftfy.badness.BADNESS_RE
+
 # Portuguese words that begin with "à": after "Ã " they continue the word (ftfy's rule).
 A_GRAVE_WORDS = ("s ", "quele", "quela", "quilo")
 _ANCHOR = re.compile(r"([A-Za-z0-9]+)")
@@ -119,9 +123,19 @@ _STRONG_PAIR = re.compile(f"[{re.escape(STRONG_LEAD_CHARS)}][{re.escape(CONTINUA
 _GATE_PAIR = re.compile(f"[{re.escape(STRONG_LEAD_CHARS + lead_characters(0xC4))}][{re.escape(CONTINUATION_CHARS)}]")
 # A lost non-breaking space (byte A0 after C2, C3 or C5) where A0 reads as a no-break space.
 NBSP_LEADS = "ÂÃĂÅ"
+# What makes a run worth reading (`_read_run`): a gate pair, a C1 control, a lead before a space.
+# One character class first, the conditions after it: `re` skips ahead fast only so.
+_GATE_LEADS = re.escape(STRONG_LEAD_CHARS + lead_characters(0xC4))
+_RUN_GATE = re.compile(
+    f"[{_GATE_LEADS}{NBSP_LEADS}\x80-\x9f]"
+    f"(?:(?<=[{_GATE_LEADS}])(?=[{re.escape(CONTINUATION_CHARS)}])|(?<=[\x80-\x9f])|(?<=[{NBSP_LEADS}])(?= ))"
+)
 _ENTITY = r"&(?:[A-Za-z][A-Za-z0-9]{1,7}|#[0-9]{2,7}|#[xX][0-9a-fA-F]{2,6});"
-_ENTITY_RUN = re.compile(f"(?:{_ENTITY})+")
+_ENTITY_RUN = re.compile(f"{_ENTITY}(?:{_ENTITY})*")  # "&" first: `re` skips ahead to it fast
 _LOST_MARK = re.compile(r"[?\ufffd]")
+# Every word `fix_lost_characters` restores or reports holds U+FFFD or a "?" right before a
+# letter (a "?" after a word alone, "Wei? jemand", counts only beside such a word).
+_LOST_BEFORE_LETTER = re.compile(r"\?[^\W\d_]")
 _SENTENCE_END = frozenset('.!?:»«„“";|\n\t')  # what may stand before a sentence or field start
 _CP1252 = upper_half("sloppy-windows-1252")  # the characters of bytes 80-FF
 # Cheap first look: text without any of these has nothing to repair. Clean German
@@ -143,6 +157,24 @@ _SUSPECT = re.compile(
     r"|(?<!\S)[À-ÃÅ-ÕØ-ÛÝÞà-ãå-õø-ûý-ÿ](?=\s)"  # "ð Publikum": a letter standing alone where a dash stands
     r"|(?<!\S)[À-ÃÅ-ÕØ-ÛÝÞà-ãå-õø-ûý-ÿ](?=[a-z])"  # "Åbertrieben", "èlteren": German words do not start so
     r"|[^\x00-\x7f\u00a0-\u00ff\u2000-\u206f\u20ac\u2122\U0001f000-\U0001faff\u2600-\u27bf]"
+    ")"
+)
+# The first step of the first look (`find_suspect`): every match of `_SUSPECT` has one of these
+# characters at its start or right after it, and a plain character class lets `re` skip
+# ahead fast. Never a hit on their own: ASCII but "?" and "&", the letters äöüß (in
+# `_SUSPECT` only beside a character found here) and emoji (in no alternative of it);
+# ordinary German typography only in the few places `_SUSPECT` looks at it.
+_GERMAN_TYPOGRAPHY = "ÄÖÜ€„“”‚‘’–—…»«°§²³×·\u00a0"
+_FIRST_LOOK = re.compile(
+    r"[^\x00-\x25\x27-\x3e\x40-\x7fäöüß\U0001f000-\U0001faff\u2600-\u27bf]"
+    r"(?:"
+    f"(?<=[^?&{_GERMAN_TYPOGRAPHY}])"  # anything else outside ASCII
+    r"|(?<=\?)(?=[A-Za-z?])|(?<=&)(?=[A-Za-z#])"  # "Gr??e", "?bel"; an entity
+    r"|(?<=[^\x00-\x7f].)"  # after another non-ASCII character ("ÃŸ", "ß“": a mojibake pair)
+    r"|(?<=[A-Za-z].)(?=[^\W\d_])"  # between letters ("Gr”áe", "GÜttingen")
+    r"|(?<=[A-Za-z][§·])"  # glued to a word ("mu§")
+    r"|(?<=‚)(?=[^\x00-\x7f])"  # Mac Roman's lead byte E2
+    r"|(?<=(?<!\S)[²³×”])(?=[a-z])"  # starting a word ("”ffentlich")
     ")"
 )
 
@@ -174,18 +206,34 @@ class Repair:
 def might_need_repair(text: str) -> bool:
     """The cheap first look: False promises that repair() returns `text` unchanged,
     so callers (the streaming pipeline) may skip text that does not need it."""
-    return _SUSPECT.search(text) is not None
+    return find_suspect(text) is not None
 
 
 def find_suspect(text: str, pos: int = 0) -> tuple[int, int] | None:
     """The next place at or after `pos` that makes `text` worth a look, as (start, end),
-    or None: lines without one come back from repair() unchanged."""
-    match = _SUSPECT.search(text, pos)
-    return None if match is None else match.span()
+    or None: lines without one come back from repair() unchanged.
+
+    The same span as `_SUSPECT.search(text, pos)`, found in two steps: `_FIRST_LOOK`
+    scans at `re`'s fast speed for a character that every match of `_SUSPECT` has
+    at its start or just after it, and `_SUSPECT` is tried only there.
+    """
+    if text.isascii() and text.find("?", pos) < 0 and text.find("&", pos) < 0:
+        return None  # (isascii is free, find runs at memory speed) in ASCII only "?" and "&" may start a match
+    hit = _FIRST_LOOK.search(text, pos)  # (a search, not finditer: most texts have no hit at all)
+    while hit is not None:
+        at = hit.start()
+        for start in (at - 1, at) if at > pos else (at,):
+            match = _SUSPECT.match(text, start)
+            if match is not None:
+                return match.span()
+        hit = _FIRST_LOOK.search(text, hit.end())
+    return None
 
 
 def fix_text(text: str) -> str:
     """Repair the mojibake in `text`; clean text comes back unchanged."""
+    if not text or find_suspect(text) is None:
+        return text  # as repair() would, without building its result (many short texts are clean)
     return repair(text).text
 
 
@@ -208,12 +256,12 @@ def repair(
         # until nothing changes (ftfy's reading can leave what another step then reads),
         # so that repairing the result again changes nothing
         for _ in range(MAX_ROUNDS):
-            edits = fix_encoding(current, mojibake, mixups, use_ftfy) if _SUSPECT.search(current) else []
+            edits = fix_encoding(current, mojibake, mixups, use_ftfy) if might_need_repair(current) else []
             if not edits:
                 break
             current, changes = _then(text, changes, edits)
     unresolved: list[Change] = []
-    if lost and ("?" in current or "\ufffd" in current):
+    if lost and ("\ufffd" in current or _LOST_BEFORE_LETTER.search(current)):
         restored, left = fix_lost_characters(current)
         current, changes_after = _then(text, changes, restored)
         unresolved = [_back_to_input(text, changes_after, u) for u in left]
@@ -299,11 +347,12 @@ def _back_to_input(text: str, changes: list[Change], span: Change) -> Change:
 
 def _trimmed(start: int, before: str, after: str, reason: str) -> Change:
     """A change without the unchanged characters at either end."""
+    shorter = min(len(before), len(after))
     head = 0
-    while head < min(len(before), len(after)) and before[head] == after[head]:
+    while head < shorter and before[head] == after[head]:
         head += 1
     tail = 0
-    while tail < min(len(before), len(after)) - head and before[len(before) - 1 - tail] == after[len(after) - 1 - tail]:
+    while tail < shorter - head and before[-1 - tail] == after[-1 - tail]:
         tail += 1
     return Change(
         start + head,
@@ -373,7 +422,7 @@ def fix_utf8_mojibake(text: str) -> list[Change]:
     any other (é, à, a lost non-breaking space, a rare code page) only when a
     self-evident reading in the same text went through the same code page.
     """
-    found = [located for m in _NON_ASCII_RUN.finditer(text) if (located := _read_run(text, m.start(), m.end()))]
+    found = [located for start, end in _gated_runs(text) if (located := _read_run(text, start, end))]
     if not found:
         return []
     gains: dict[str, float] = {}
@@ -398,6 +447,23 @@ def fix_utf8_mojibake(text: str) -> list[Change]:
         for start, end, reading in chosen
         if reading.self_evident or reading.evidence & evidenced
     ]
+
+
+def _gated_runs(text: str) -> Iterator[tuple[int, int]]:
+    """Start and end of each run of non-ASCII characters that `_read_run` reads (one
+    with a gate pair, a C1 control, or a lead before a space), found by one `re`
+    scan instead of a look at every run: clean German has thousands of runs ("ä")."""
+    end = 0
+    for hit in _RUN_GATE.finditer(text):
+        if hit.start() < end:
+            continue  # in the run just read
+        start = hit.start()
+        while start > 0 and text[start - 1] >= "\x80":
+            start -= 1
+        run = _NON_ASCII_RUN.match(text, start)
+        assert run is not None
+        end = run.end()
+        yield start, end
 
 
 def _read_run(text: str, start: int, end: int) -> tuple[int, int, float, dict[str, Reading]] | None:
@@ -458,12 +524,10 @@ def _case_context(text: str, start: int, end: int) -> str:
     the line is short: "Â‚¬" is "€" in an upper-cased line). Decoded letters become capitals inside an all-caps word
     or line ("FÃ¼R" is "FÜR": upper-casing leaves "Ã¼" as it is).
     """
-    left = start
-    while left > 0 and not text[left - 1].isspace() and start - left < 40:
-        left -= 1
-    right = end
-    while right < len(text) and not text[right].isspace() and right - end < 40:
-        right += 1
+    before = text[max(0, start - 40) : start]  # the word around the run, at most 40 characters each way
+    after = text[end : end + 40]
+    left = start - (0 if not before or before[-1].isspace() else len(before.rsplit(None, 1)[-1]))
+    right = end + (0 if not after or after[0].isspace() else len(after.split(None, 1)[0]))
     line_case = _case_of(_line_around(text, start, end), 4) or _case_of(text[max(0, start - 200) : end + 200], 4)
     word_case = _case_of(text[left:right], 2) or line_case
     capitals = line_case == "u" or _case_of(text[left:start] + text[end:right], 2) == "u"
@@ -480,17 +544,24 @@ _CASELESS = str.maketrans("", "", "ªºß")  # letters with no other case (ß's 
 _CASED_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u04ff]")
 
 
+@lru_cache(maxsize=1024)  # the runs of one line ask about the same line again and again
 def _case_of(chunk: str, minimum: int) -> str:
     """'u' or 'l' when `chunk` has at least `minimum` letters with two cases, all of
     one case ("ª" and "ß" have no other case and do not count)."""
-    chunk = chunk.translate(_CASELESS)
+    window = 4 * minimum + 400
+    if len(chunk) <= window:  # the count below sees all of it: blanks serve as well as deletions, and cost less
+        for caseless in "ªºß":
+            if caseless in chunk:
+                chunk = chunk.replace(caseless, " ")
+    elif "ß" in chunk or "ª" in chunk or "º" in chunk:
+        chunk = chunk.translate(_CASELESS)
     if chunk.islower():
         case = "l"
     elif chunk.isupper():
         case = "u"
     else:
         return ""
-    return case if len(_CASED_LETTER.findall(chunk, 0, 4 * minimum + 400)) >= minimum else ""
+    return case if len(_CASED_LETTER.findall(chunk, 0, window)) >= minimum else ""
 
 
 @lru_cache(maxsize=8192)
@@ -768,7 +839,7 @@ def fix_entity_mojibake(text: str) -> list[Change]:
 def fix_encoding(text: str, mojibake: bool = True, mixups: bool = True, use_ftfy: bool = True) -> list[Change]:
     """Edits that undo the text's encoding damage: the more German of the two explanations."""
     edits = fix_utf8_mojibake(text) if mojibake else []
-    if mixups:
+    if mixups and _could_be_mixed_up(text) and not _mixup_cannot_beat(text, edits) and not _mixup_cannot_fire(text):
         mixed_up = fix_codepage_mixup(text)
         if mixed_up and (not edits or cost(apply_changes(text, mixed_up)) < cost(apply_changes(text, edits))):
             edits = mixed_up
@@ -776,6 +847,132 @@ def fix_encoding(text: str, mojibake: bool = True, mixups: bool = True, use_ftfy
         edits = prefer_ftfy_where_better(text, edits)
     return edits
 
+
+def _could_be_mixed_up(text: str) -> bool:
+    """Whether some code page of MIXUP_CODECS holds every character of `text`: if none
+    does, `fix_codepage_mixup` has no mix-up to try and returns nothing (an emoji, an
+    arrow or a Turkish "ı" rules all of them out). The codec's encoder answers in C
+    (ftfy's sloppy code pages encode U+FFFD but not U+001A: text with U+001A is let through)."""
+    if "\x1a" in text:
+        return True
+    for opened in MIXUP_OPENED:
+        try:
+            text.encode(opened)
+        except UnicodeEncodeError:
+            continue
+        return True
+    return False
+
+
+def _mixup_cannot_beat(text: str, edits: list[Change]) -> bool:
+    """Whether no reversed mix-up can cost less than `edits`' repair, so that
+    `fix_encoding` would not take one: a mix-up puts, for each character, its own or
+    its image under some code-page pair in its place, and `cost` is never below the
+    sum of its characters' `char_cost`. A floor that cheap to count (a Counter of
+    the non-ASCII characters) spares mojibake the whole-text mix-up decision."""
+    if not edits:
+        return False  # nothing to beat: the mix-up decides alone
+    repaired = cost(apply_changes(text, edits))
+    floor = 0.0
+    for ch, count in Counter("".join(_NON_ASCII_RUN.findall(text))).items():
+        floor += count * _cheapest_mixup_image(ch)
+    return floor * (1.0 - 1e-9) >= repaired  # (a relative margin far above float rounding)
+
+
+def _mixup_cannot_fire(text: str) -> bool:
+    """Whether `fix_codepage_mixup` returns nothing, shown cheaply for each code-page
+    pair it tries. Either step takes a pair only when the changed characters read as
+    German (`_mixup_reads_german`: a share of them must be plausible, none may
+    become punctuation inside a word or a capital after a small letter), so a pair
+    that changes nothing, or changes the text into something else, is out. Otherwise its whole-text
+    step needs the reversal to cost less than the text (the sum of `char_cost` of the
+    images is a floor of that cost), and its lexicon step needs a reversal touching
+    MIXUP_LEXICON_MAX_WORDS words at most (changed runs with a non-letter between them
+    lie in different words)."""
+    runs = list(_NON_ASCII_RUN.finditer(text))
+    counts = Counter("".join(m.group() for m in runs))
+    chars = set(counts)
+    # characters standing alone between ASCII ones: a mix-up leaves their neighbours as they are
+    lone = {
+        (text[m.start() - 1 : m.start()], m.group(), text[m.end() : m.end() + 1])
+        for m in runs
+        if m.end() - m.start() == 1
+    }
+    whole = -1.0  # the text's cost: the sum over its runs with their neighbours that the mix-up starts from
+    for opened, saved in MIXUP_PAIRS:
+        if not chars <= _encodable(opened):
+            continue
+        changing = chars & _mixup_sources(opened, saved)
+        if not changing:
+            continue  # changes nothing
+        table = _mixup_table(opened, saved)
+        swaps = plausible = 0
+        for ch in changing:
+            swaps += counts[ch]
+            if _plausible_in_mixup(table[ord(ch)]):
+                plausible += counts[ch]
+        if plausible < MIXUP_PLAUSIBLE_SHARE * swaps:
+            continue  # does not read as German
+        if any(ch in changing and _breaks_its_word(left, table[ord(ch)], right) for left, ch, right in lone):
+            continue  # nor does a character between two ASCII ones that becomes punctuation in a word or a capital
+        if whole < 0:
+            whole = cost(text)
+        floor = 0.0
+        for ch, count in counts.items():
+            floor += count * char_cost(table.get(ord(ch), ch))
+        if floor * (1.0 - 1e-9) < whole * (1.0 + 1e-9):  # (relative margins far above float rounding)
+            return False
+        if _words_touched_floor(text, runs, changing) <= MIXUP_LEXICON_MAX_WORDS:
+            return False
+    return True
+
+
+@lru_cache(maxsize=16384)
+def _breaks_its_word(left: str, after: str, right: str) -> bool:
+    """What `_mixup_reads_german` refuses in a changed character with these neighbours:
+    punctuation inside a word ("Hü»YA"), a capital after a small letter ("pÜ")."""
+    inside = left.isalpha() and right.isalpha() and not after.isalpha() and after not in WORD_DASHES
+    return inside or (after.isupper() and left.islower()) or (after.islower() and left.isupper() and right.isupper())
+
+
+@lru_cache(maxsize=64)
+def _mixup_sources(opened: str, saved: str) -> frozenset[str]:
+    """The characters the mix-up (opened, saved) changes."""
+    return frozenset(chr(code) for code in _mixup_table(opened, saved))
+
+
+@lru_cache(maxsize=4096)
+def _plausible_in_mixup(ch: str) -> bool:
+    """What `_mixup_reads_german` counts as a plausible result of a reversed mix-up."""
+    return ch in GERMAN_LETTERS or char_cost(ch) <= MIXUP_PLAUSIBLE_COST
+
+
+def _words_touched_floor(text: str, runs: list[re.Match[str]], changing: set[str]) -> int:
+    """How many different words (runs of letters, `_letters_around`) the runs holding
+    a character of `changing` lie in, at least: 0 when none does; past
+    MIXUP_LEXICON_MAX_WORDS it stops counting."""
+    words = 0
+    last_end = -1
+    for m in runs:
+        if changing.isdisjoint(m.group()):
+            continue
+        if last_end < 0 or not text[last_end : m.start()].isalpha():
+            words += 1
+            if words > MIXUP_LEXICON_MAX_WORDS:
+                return words
+        last_end = m.end()
+    return words
+
+
+@lru_cache(maxsize=4096)
+def _cheapest_mixup_image(ch: str) -> float:
+    """The least `char_cost` of `ch` or what any mix-up of MIXUP_PAIRS turns it into."""
+    images = [_mixup_table(opened, saved).get(ord(ch), ch) for opened, saved in MIXUP_PAIRS]
+    return min(char_cost(image) for image in [ch, *images])
+
+
+# The code pages a mix-up may have been opened in (bytes 00-7F are ASCII in each of them).
+MIXUP_OPENED = MIXUP_CODECS
 
 _LINE = re.compile(r"[^\n]*\n|[^\n]+")
 
@@ -796,14 +993,38 @@ def prefer_ftfy_where_better(text: str, edits: list[Change]) -> list[Change]:
     more German or ours still shows a mojibake pair that ftfy's does not.
     """
     result: list[Change] = []
-    pending = sorted(edits, key=lambda c: c.start)
-    for offset, line in _lines(text):
-        end = offset + len(line)
-        ours = [_shifted(c, -offset) for c in pending if offset <= c.start < end]
-        if _SUSPECT.search(line):
-            ours = _with_ftfy(line, ours)
+    pending = sorted((c for c in edits if c.start < len(text)), key=lambda c: c.start)
+    first = 0  # pending[first:] start at or after the current line
+    for offset, end, suspect in _lines_worth_a_look(text, pending):
+        last = first
+        while last < len(pending) and pending[last].start < end:
+            last += 1
+        ours = [_shifted(c, -offset) for c in pending[first:last]]
+        first = last
+        if suspect:
+            ours = _with_ftfy(text[offset:end], ours)
         result.extend(_shifted(c, offset) for c in ours)
     return result
+
+
+def _lines_worth_a_look(text: str, edits: list[Change]) -> list[tuple[int, int, bool]]:
+    """(start, end, has a suspect) of the lines (as `_lines` cuts them) that hold the
+    start of one of `edits` (sorted) or a suspect (`find_suspect`; no match of it
+    spans a line end, and it looks at the same neighbours in the text as in the
+    line), in order: the other lines come through `prefer_ftfy_where_better` as they are."""
+    lines: dict[int, tuple[int, bool]] = {}
+    line_end = 0
+    for change in edits:
+        if change.start >= line_end:
+            line_start = text.rfind("\n", 0, change.start) + 1
+            line_end = text.find("\n", change.start) + 1 or len(text)
+            lines[line_start] = (line_end, False)
+    pos = 0
+    while (found := find_suspect(text, pos)) is not None:
+        line_start = text.rfind("\n", 0, found[0]) + 1
+        pos = text.find("\n", found[0]) + 1 or len(text)
+        lines[line_start] = (pos, True)
+    return [(start, end, suspect) for start, (end, suspect) in sorted(lines.items())]
 
 
 def _shifted(c: Change, by: int) -> Change:
@@ -812,6 +1033,8 @@ def _shifted(c: Change, by: int) -> Change:
 
 def _with_ftfy(line: str, ours: list[Change]) -> list[Change]:
     """Our edits for one line, with ftfy's (plus ours on top of them) where they do better."""
+    if not _ftfy_sees_mojibake(line):
+        return ours  # ftfy would return the line as it is
     fixed, plan = ftfy.fix_encoding_and_explain(line, FTFY_CONFIG)
     if fixed == line:
         return ours
@@ -830,11 +1053,28 @@ def _with_ftfy(line: str, ours: list[Change]) -> list[Change]:
         end = max(c.end for c in group_ours + group_theirs)
         mine_text = _apply_within(line, start, end, group_ours)
         other_text = _apply_within(line, start, end, group_theirs)
+        if mine_text == other_text:  # the same repair: ours stands (equal costs, no unfinished pair)
+            chosen.extend(group_ours)
+            continue
         mine = _context_cost(line, start, end, mine_text)
         other = _context_cost(line, start, end, other_text)
         unfinished = bool(_STRONG_PAIR.search(mine_text)) and not _STRONG_PAIR.search(other_text)
         chosen.extend(group_ours if mine <= other + GUARD_MARGIN and not unfinished else group_theirs)
     return sorted(chosen, key=lambda c: c.start)
+
+
+def _ftfy_sees_mojibake(text: str) -> bool:
+    """ftfy's own first test (`ftfy.badness.is_bad`): False means its encoding repair
+    returns `text` unchanged. Its pattern is tried only near non-ASCII characters:
+    each of its matches holds one within its first three characters, so the answer
+    is the same as a search of the whole text, at a fraction of the cost on German."""
+    checked = 0  # positions before this one were tried
+    for run in _NON_ASCII_RUN.finditer(text):
+        for pos in range(max(run.start() - 2, checked), run.end()):
+            if _FTFY_BADNESS.match(text, pos):
+                return True
+        checked = run.end()
+    return False
 
 
 def _then_ftfy(line: str, ours: list[Change]) -> list[Change]:
@@ -843,6 +1083,8 @@ def _then_ftfy(line: str, ours: list[Change]) -> list[Change]:
     if not ours:
         return ours
     mine = apply_changes(line, ours)
+    if not _ftfy_sees_mojibake(mine):
+        return ours
     fixed, plan = ftfy.fix_encoding_and_explain(mine, FTFY_CONFIG)
     if fixed == mine:
         return ours

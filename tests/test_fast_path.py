@@ -1,0 +1,302 @@
+"""The fast path of the repair stage (issue 8) gives the same answers as the slow one.
+
+Each shortcut in repair.py and profile.py claims to give exactly the result of
+the work it skips; these tests pin the claims:
+- `find_suspect` (a character-class scan, then `_SUSPECT` only at its hits) finds
+  the same span as a plain `_SUSPECT.search`;
+- whenever `might_need_repair` is False, `repair` returns the text unchanged and
+  with no changes; clean fixture text passes unchanged either way, and every
+  damaged variant of it is seen by the first look;
+- `_ftfy_sees_mojibake` answers as ftfy's own `is_bad`;
+- where repair() does not call `fix_lost_characters`, it would have found nothing;
+- where `_could_be_mixed_up` or `_mixup_cannot_fire` rule a mix-up out,
+  `fix_codepage_mixup` indeed returns nothing;
+- `profile.cost`, which walks only the non-ASCII runs, gives the same float as a
+  walk over every character.
+"""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+import sys
+from pathlib import Path
+
+import ftfy.badness
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from umlautfix.charmaps import CONTINUATION_CHARS, STRONG_LEAD_CHARS
+from umlautfix.profile import (
+    AFTER_WORD,
+    CASE_BREAK_COST,
+    GLUED_SYMBOL_COST,
+    IN_WORD_PUNCTUATION_COST,
+    MIXED_SCRIPT_COST,
+    MOJIBAKE_PAIR_COST,
+    _is_foreign_letter,
+    char_cost,
+    cost,
+)
+
+repair_module = importlib.import_module("umlautfix.repair")  # the package exports a function of that name
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import corrupt  # noqa: E402  (the benchmarks' damage functions)
+
+# Characters the first look treats differently: ASCII with and without a role ("?", "&",
+# letters, space), the letters it never stops at (äöüß), German typography it stops at
+# only in some places, emoji, and characters of mojibake, mix-ups and lost text.
+GERMAN_TYPOGRAPHY = "ÄÖÜ€„“”‚‘’–—…»«°§²³×·\u00a0"
+INTERESTING = (
+    "aeZt ?&#;1.\n"
+    + "äöüß"
+    + GERMAN_TYPOGRAPHY
+    + "👍☕→éÃÂâ¤¼Ÿ™ñØÓıš\x85\x9a\ufffd"
+    + STRONG_LEAD_CHARS
+    + CONTINUATION_CHARS[:48]
+)
+interesting_text = st.text(alphabet=st.sampled_from(sorted(set(INTERESTING))), max_size=24)
+
+
+def suspect_span(text: str, pos: int = 0) -> tuple[int, int] | None:
+    """The slow first look: one search with the detailed pattern."""
+    match = repair_module._SUSPECT.search(text, pos)
+    return None if match is None else match.span()
+
+
+def german_paragraphs() -> list[str]:
+    paths = sorted((ROOT / "fixtures" / "text" / "de").glob("*.txt"))
+    return [line for path in paths for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def other_paragraphs() -> list[str]:
+    paths = sorted((ROOT / "fixtures" / "text" / "other").glob("*.txt"))
+    return [line for path in paths for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+# --- the first look -------------------------------------------------------------------------
+
+FIRST_LOOK_CASES = [
+    # (text, expected span, why) -- spans counted by hand
+    ("Grüße aus Köln", None, "umlauts and ß alone are no reason to look"),
+    ("Preis: 5 € „netto“ – Mo–Fr", None, "typography between spaces and words"),
+    ("Frage? Antwort!", None, "a question mark before a space"),
+    ("Gr??e", (2, 5), "lost characters between letters: '??e'"),
+    ("?bel", (0, 2), "a lost character starting a word"),
+    ("AT&amp;T", (2, 7), "an HTML entity"),
+    ("kÃ¤mpfen", (1, 3), "a mojibake pair"),
+    ("Gruß“", (3, 5), "ß before a closing quote reads as a cp1252 pair"),
+    ("Gr”áe", (2, 3), "punctuation wedged between letters"),
+    ("GÜttingen", (1, 2), "a capital umlaut after a letter and before a small one"),
+    ("mu§ sein", (2, 3), "a symbol glued to a word"),
+    ("Café", (3, 4), "é at the end of a word is a letter German words do not end with"),
+    ("Datei → Optionen", (6, 7), "an arrow: outside the characters German mojibake is made of"),
+    ("Daumen 👍 hoch", None, "an emoji on its own"),
+    ("m² Fläche", None, "a superscript after a word, before a space"),
+    (" ²x", (1, 2), "a superscript starting a word"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "why"), FIRST_LOOK_CASES)
+def test_find_suspect_cases(text: str, expected: tuple[int, int] | None, why: str) -> None:
+    assert repair_module.find_suspect(text) == expected, why
+    assert suspect_span(text) == expected, why  # the table agrees with the detailed pattern itself
+
+
+def test_find_suspect_equals_the_detailed_pattern_on_all_short_strings() -> None:
+    """Every string of up to two characters from a wide alphabet, at every start."""
+    alphabet = sorted(set(INTERESTING))
+    for size in (1, 2):
+        for chars in itertools.product(alphabet, repeat=size):
+            text = "".join(chars)
+            for pos in range(size + 1):
+                assert repair_module.find_suspect(text, pos) == suspect_span(text, pos), (text, pos)
+
+
+@given(interesting_text, st.integers(min_value=0, max_value=24))
+def test_find_suspect_equals_the_detailed_pattern(text: str, pos: int) -> None:
+    pos = min(pos, len(text))
+    assert repair_module.find_suspect(text, pos) == suspect_span(text, pos)
+    assert repair_module.might_need_repair(text) == (suspect_span(text) is not None)
+
+
+@given(interesting_text)
+def test_no_suspect_means_unchanged(text: str) -> None:
+    if not repair_module.might_need_repair(text):
+        result = repair_module.repair(text)
+        assert result.text == text
+        assert result.changes == []
+        assert result.unresolved == []
+
+
+def test_clean_fixtures_pass_and_every_damaged_variant_is_seen() -> None:
+    """Clean paragraphs come back unchanged whether or not the first look stops at
+    them; every damaged paragraph that differs from what a perfect repair gives
+    (not only in characters its code page could not hold) is seen by the first look."""
+    paragraphs = german_paragraphs()
+    for paragraph in paragraphs + other_paragraphs():
+        result = repair_module.repair(paragraph)
+        assert result.text == paragraph
+        assert result.changes == []
+    for name, damage in corrupt.CORRUPTIONS.items():
+        for paragraph in paragraphs[::8]:
+            damaged = damage(paragraph)
+            if damaged != corrupt.expected(name, paragraph):
+                assert repair_module.might_need_repair(damaged), (name, damaged[:80])
+
+
+# --- ftfy's first test ----------------------------------------------------------------------
+
+BADNESS_CASES = [
+    ("Grüße aus Köln, 5 € „netto“", False, "clean German"),
+    ("kÃ¤mpfen", True, "cp1252 mojibake"),
+    ("Café Schöne", False, "a loan word"),
+    ("plain ASCII", False, "no non-ASCII character"),
+    ("â€ž", True, "a mojibake quotation mark"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "why"), BADNESS_CASES)
+def test_ftfy_sees_mojibake_cases(text: str, expected: bool, why: str) -> None:
+    assert repair_module._ftfy_sees_mojibake(text) is expected, why
+    assert ftfy.badness.is_bad(text) is expected, why
+
+
+badness_alphabet = sorted(
+    set("ab Z.,?!\n") | set(INTERESTING) | set("ÃÂÎÐ€œŠš¢£Ÿž\xa0\xad®©°·»–—´×²³ØÙà√≈‚ÄâóвЂГўВРСβΒΓΞΟā")
+)
+
+
+@given(st.text(alphabet=st.sampled_from(badness_alphabet), max_size=12))
+def test_ftfy_sees_mojibake_equals_is_bad(text: str) -> None:
+    assert repair_module._ftfy_sees_mojibake(text) == ftfy.badness.is_bad(text)
+
+
+def test_ftfy_sees_mojibake_equals_is_bad_on_damaged_fixtures() -> None:
+    for paragraph in german_paragraphs()[::4]:
+        for damage in corrupt.CORRUPTIONS.values():
+            text = damage(paragraph)
+            assert repair_module._ftfy_sees_mojibake(text) == ftfy.badness.is_bad(text), text[:80]
+
+
+# --- the mix-up precheck --------------------------------------------------------------------
+
+COULD_BE_MIXED_UP_CASES = [
+    ("Grüße aus Köln", True, "every code page of the list holds ü, ß, ö"),
+    ("Daumen 👍 hoch für Köln", False, "an emoji is in no 8-bit code page"),
+    ("Datei → Optionen", False, "nor is an arrow"),
+    ("Trainer Ömer Yıldız", True, "cp850 holds the dotless ı"),
+    ("\x1a Köln", True, "U+001A: ftfy's sloppy codecs do not encode it, the mix-up step may still try them"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "why"), COULD_BE_MIXED_UP_CASES)
+def test_could_be_mixed_up_cases(text: str, expected: bool, why: str) -> None:
+    assert repair_module._could_be_mixed_up(text) is expected, why
+
+
+def test_mixup_prechecks_never_hide_a_mixup() -> None:
+    """Where the prechecks say no mix-up can be taken, the mix-up step takes none:
+    on clean paragraphs (German and other languages), on every mix-up of German
+    paragraphs, and on the other damage kinds."""
+    texts = german_paragraphs()[::3] + other_paragraphs()[::3]
+    for damage in corrupt.CORRUPTIONS.values():
+        texts += [damage(p) for p in german_paragraphs()[::16]]
+    skipped = 0
+    for text in texts:
+        if not repair_module._could_be_mixed_up(text) or repair_module._mixup_cannot_fire(text):
+            skipped += 1
+            assert repair_module.fix_codepage_mixup(text) == [], text[:80]
+    assert skipped > len(texts) // 2  # the precheck does spare most texts the decision
+
+
+def test_mixup_taken_where_it_should_be() -> None:
+    """The prechecks leave real mix-ups to the mix-up step ("Gr”áe" is "Größe" saved
+    as cp850, opened as cp1252)."""
+    assert not repair_module._mixup_cannot_fire("Gr”áe")
+    assert repair_module.fix_text("Gr”áe") == "Größe"
+
+
+# --- the lost-character gate ----------------------------------------------------------------
+
+LOST_GATE_CASES = [
+    ("Wie geht es dir? Gut.", False, "a question mark before a space"),
+    ("Gr??e", True, "lost characters before a letter"),
+    ("f\ufffdr", True, "a replacement character"),
+    ("Wei? jemand", False, "a lost ß at a word end alone: restored only beside damage inside a word"),
+]
+
+
+@pytest.mark.parametrize(("text", "opens", "why"), LOST_GATE_CASES)
+def test_lost_gate_cases(text: str, opens: bool, why: str) -> None:
+    gate_open = "\ufffd" in text or repair_module._LOST_BEFORE_LETTER.search(text) is not None
+    assert gate_open is opens, why
+    if not opens:
+        assert repair_module.fix_lost_characters(text) == ([], []), why
+
+
+def test_lost_gate_never_hides_a_restoration() -> None:
+    """Where repair() does not call fix_lost_characters (no U+FFFD, no "?" before a
+    letter), fix_lost_characters would find nothing: on German and other paragraphs,
+    with words cut short by a trailing "?" as well."""
+    texts = german_paragraphs() + other_paragraphs()
+    texts += [p.replace("ß ", "? ").replace("ö ", "? ") for p in german_paragraphs()]
+    for text in texts:
+        if "\ufffd" not in text and repair_module._LOST_BEFORE_LETTER.search(text) is None:
+            assert repair_module.fix_lost_characters(text) == ([], []), text[:80]
+
+
+# --- the scorer -----------------------------------------------------------------------------
+
+
+def reference_cost(text: str) -> float:
+    """profile.cost as a walk over every character (the way it was first written)."""
+    total = 0.0
+    prev_letter = False
+    prev = ""
+    pending_wedge = 0.0
+    for ch in text:
+        if ch < "\x80":
+            is_letter = ch.isalpha()
+            if is_letter and pending_wedge:
+                total += pending_wedge
+            if is_letter and prev and prev >= "\x80" and _is_foreign_letter(prev):
+                total += MIXED_SCRIPT_COST
+            if ch == " " and prev in "ÃÂ" and prev:
+                total += MOJIBAKE_PAIR_COST
+            pending_wedge = 0.0
+            prev_letter = is_letter
+            prev = ch
+            continue
+        total += char_cost(ch)
+        if prev in STRONG_LEAD_CHARS and ch in CONTINUATION_CHARS and prev:
+            total += MOJIBAKE_PAIR_COST
+        if prev_letter and not ch.isalpha() and ch not in AFTER_WORD:
+            total += GLUED_SYMBOL_COST
+        if prev_letter and ch.isupper() and prev.islower():
+            total += CASE_BREAK_COST
+        if prev and prev < "\x80" and prev.isalpha() and _is_foreign_letter(ch):
+            total += MIXED_SCRIPT_COST
+        prev = ch
+        if ch.isalpha():
+            if pending_wedge:
+                total += pending_wedge
+            pending_wedge = 0.0
+            prev_letter = True
+        else:
+            pending_wedge = IN_WORD_PUNCTUATION_COST if prev_letter and ch not in "\u00a0\u2009\u202f" else 0.0
+            prev_letter = False
+    return total
+
+
+@given(st.text(alphabet=st.sampled_from(sorted(set(INTERESTING + "ЖαÀ\u2009"))), max_size=40))
+def test_cost_equals_the_walk_over_every_character(text: str) -> None:
+    assert cost(text) == reference_cost(text)  # the same float, not just close
+
+
+def test_cost_equals_the_walk_on_fixture_files() -> None:
+    text = "\n".join(german_paragraphs())
+    for variant in (text, corrupt.CORRUPTIONS["utf8-as-cp1252"](text), corrupt.CORRUPTIONS["upper-cased"](text)):
+        assert cost(variant) == reference_cost(variant)
