@@ -57,6 +57,12 @@ SENTENCE_CASES = [
         "cp437",
         "π at 0xE3 exists in cp437 only (cp850 has Ò there)",
     ),
+    (
+        "Wir suchen Leute, die à la hauteur sind, für 3 Stück à 2 Euro",
+        "cp850",
+        "cp850",
+        "à (0x85) is a frequent German word ('3 Stück à 2 Euro'); cp1252 would read it as '…'",
+    ),
     ("Größe für Äpfel und Öl, schöne Grüße", "mac-roman", "mac-roman", "Mac Roman letters"),
     (
         "Laden Sie den Akku bei 5 °C bis 40 °C",

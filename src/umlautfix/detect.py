@@ -37,7 +37,7 @@ from functools import cache
 
 import chardet
 
-from .lexicon import is_word
+from .lexicon import zipf
 from .profile import cost
 
 SAMPLE_BYTES = 64 * 1024  # what IncrementalDetector and the CLI read before deciding
@@ -341,7 +341,8 @@ _CAPITAL_IN_WORD = re.compile(r"(?<=[^\W\d_])[^\x00-\x7f\W\d_](?=[^\W\d_])")
 _LONE_CAPITAL = re.compile(r"(?<![^\W\d_])[^\x00-\x7f\W\d_](?![^\W\d_])")
 _GERMAN_QUOTES = re.compile("[„“]")
 SHAPE_COST = 4.0
-KNOWN_WORD_BONUS = 3.0  # nats off for each word with ä ö ü ß that the German lexicon knows
+KNOWN_WORD_BONUS = 3.0  # nats off for each word with ä ö ü ß that the German lexicon knows ...
+ZIPF_BONUS_FROM = 3.0  # ... and one more per Zipf step above this (à, Zipf 4.2, is a frequent German word)
 _WORD = re.compile(r"\w+")  # words are filtered for non-ASCII letters in Python: linear on any input
 
 
@@ -359,8 +360,20 @@ def _reading_cost(text: str) -> float:
     shape += sum(1 for m in _LONE_CAPITAL.finditer(text) if m.group().isupper())
     shape += sum(1 for m in _CAPITAL_IN_WORD.finditer(text) if m.group().isupper() and _lower_follows(text, m.end()))
     shape += _unclosed_quotes(text)
-    known = sum(1 for m in _WORD.finditer(text) if not m.group().isascii() and is_word(m.group()))
-    return cost(text) + SHAPE_COST * shape - KNOWN_WORD_BONUS * known
+    return cost(text) + SHAPE_COST * shape - _known_word_bonus(text)
+
+
+def _known_word_bonus(text: str) -> float:
+    """Nats off for the words with a non-ASCII letter that the German lexicon
+    knows, more for frequent ones: a letter's cost comes from its frequency
+    among letters, which undersells a one-letter word such as "à" ("3 Stück à
+    2 €", "à la"): Zipf 4.2, as frequent as "ä" on its own."""
+    bonus = 0.0
+    for m in _WORD.finditer(text):
+        word = m.group()
+        if not word.isascii() and (frequency := zipf(word)) is not None:
+            bonus += KNOWN_WORD_BONUS + max(0.0, frequency - ZIPF_BONUS_FROM)
+    return bonus
 
 
 def _unclosed_quotes(text: str) -> int:

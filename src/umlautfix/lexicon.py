@@ -49,6 +49,11 @@ def is_word(word: str) -> bool:
     return fold(word) in _load()[0]
 
 
+def zipf(word: str) -> float | None:
+    """The word's Zipf frequency (log10 per billion words) in the lexicon; None when it is not listed."""
+    return _load()[0].get(fold(word))
+
+
 def is_capitalised(word: str) -> bool:
     """True when German writes this word with a capital (a noun: "Überstunden", not "über")."""
     form = _load()[2].get(fold(word))
