@@ -156,6 +156,8 @@ _SUSPECT = re.compile(
     r"|(?<=[a-z])[à-ãå-ïñ-õø-ûý-ÿ](?![^\W\d_])"  # "muá": a letter German words do not end with
     r"|(?<!\S)[À-ÃÅ-ÕØ-ÛÝÞà-ãå-õø-ûý-ÿ](?=\s)"  # "ð Publikum": a letter standing alone where a dash stands
     r"|(?<!\S)[À-ÃÅ-ÕØ-ÛÝÞà-ãå-õø-ûý-ÿ](?=[a-z])"  # "Åbertrieben", "èlteren": German words do not start so
+    r"|(?<!\S)[„™](?=[a-zäöü]{2,}[\s,.;:!?])(?![^“”\n]{0,120}[“”])"  # "„lteren", "™konomen": no quote closes
+    r"|(?<!\S)[ØªÆ](?=[A-Z][a-z])|(?<=[a-z])[ÆØ´](?![^\W\d_])"  # "ØNathanÆ", "ªNathan´": » « read as Mac Roman
     r"|[^\x00-\x7f\u00a0-\u00ff\u2000-\u206f\u20ac\u2122\U0001f000-\U0001faff\u2600-\u27bf]"
     ")"
 )
@@ -175,6 +177,7 @@ _FIRST_LOOK = re.compile(
     r"|(?<=[A-Za-z][§·])"  # glued to a word ("mu§")
     r"|(?<=‚)(?=[^\x00-\x7f])"  # Mac Roman's lead byte E2
     r"|(?<=(?<!\S)[²³×”])(?=[a-z])"  # starting a word ("”ffentlich")
+    r"|(?<=(?<!\S)„)(?=[a-zäöü])"  # an opening quote before a small letter: a cp850 "ä" ("„lteren")
     ")"
 )
 
