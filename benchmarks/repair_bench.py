@@ -11,7 +11,9 @@ Columns: exact = share of documents restored exactly; CER = character error rate
 difflib alignment) after repair; "damaged" = the CER before repair; "cut" = how
 much of the damaged CER umlautfix removed. Targets (issue 4): exact >= 99 % on
 every non-lossy case, CER cut >= 80 % on lossy cases, and no changed document
-among the clean texts (German and fixtures/text/other/*.txt).
+among the clean texts (German and fixtures/text/other/*.txt). German documents whose
+source already lost a letter ("geheimni?volle" in the corpus) are listed apart, with what
+umlautfix made of them, and not counted as clean.
 
 Run:  python benchmarks/repair_bench.py [--quick] [--case SUBSTRING ...]
 """
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -126,8 +129,20 @@ def corruption_table(docs: list[str], cases: list[str]) -> list[str]:
     return failures
 
 
+# Damage already in a source (the 1797-98 corpus has a few printer's or scanner's "?" for a
+# lost letter): such a document is no clean text, and a repair of it no false positive.
+SOURCE_DAMAGE = re.compile(r"[^\W\d_]\?[^\W\d_]|\ufffd")
+
+
 def clean_table(german: list[str]) -> list[str]:
     """Documents that a tool changed although they were clean (the target is none)."""
+    damaged = [doc for doc in german if SOURCE_DAMAGE.search(doc)]
+    if damaged:
+        print(f"\nleft out of the clean German row: {len(damaged)} document(s) with a lost letter in the source:")
+        for doc in damaged:
+            fixed = umlautfix.fix_text(doc)
+            print(f"  {_first_difference(doc, fixed) if fixed != doc else repr(doc[:60]) + ' (left alone)'}")
+    german = [doc for doc in german if not SOURCE_DAMAGE.search(doc)]
     sets = [("German", german)] + [(f"other/{p.stem}", lines_of(p)) for p in OTHER_FIXTURES]
     print(f"\n{'clean text':16} {'docs':>5} | {'umlautfix changed':>17} | {'ftfy changed':>12}")
     failures = []
