@@ -886,7 +886,24 @@ def _apply_within(text: str, start: int, end: int, changes: list[Change]) -> str
 
 def _ftfy_vetoed(line: str, change: Change) -> bool:
     """ftfy's change is not taken: it replaces German, or it is too short to stand on its own."""
-    return _replaces_german(line, change) or _into_another_script(line, change) or _too_short_to_tell(line, change)
+    return (
+        _replaces_german(line, change)
+        or _into_another_script(line, change)
+        or _too_short_to_tell(line, change)
+        or _letters_into_symbol(change)
+    )
+
+
+def _letters_into_symbol(change: Change) -> bool:
+    """A few letters (and spaces) read as a symbol that German text does not use
+    ("âœ Acheté" -> "✠Acheté"): a coincidence of letters, not mojibake of the symbol
+    (whose mojibake holds punctuation: "âœ“" -> "✓")."""
+    if len(change.before) > FTFY_SHORT_CHANGE or not all(ch.isalpha() or ch == " " for ch in change.before):
+        return False
+    after = change.after.strip()
+    return bool(after) and all(
+        unicodedata.category(ch).startswith("S") and ch not in COMMON_PUNCTUATION for ch in after
+    )
 
 
 def _letters_outside(line: str, change: Change) -> str:
@@ -1206,7 +1223,7 @@ def _mixup_is_evident(text: str, changes: list[Change], swaps: list[_Swap], befo
       characters change or the results are German letters and quotation marks only
       ("ÒMÜglichkeitÊ")."""
     drop = before - after
-    if _quote_into_short_word(text, changes):
+    if _quote_into_short_word(text, changes) or _breaks_word_case(text, changes):
         return False
     if len(swaps) == 1:
         s = swaps[0]
@@ -1230,6 +1247,8 @@ def _mixup_is_evident(text: str, changes: list[Change], swaps: list[_Swap], befo
         len(swaps) >= MIXUP_MIN_QUOTES
         and len({s.word_start for s in swaps}) >= 2
         and all(char_cost(s.after) <= PLAUSIBLE_COST for s in swaps)
+        # quotation marks and such, not "¡A" -> "°A"
+        and all(s.after in MIXUP_SYMBOL_TARGETS or s.after in QUOTATION_MARKS for s in swaps if not s.after.isalpha())
     ) or (_guillemet_pairs(swaps) and _written_in_german(text))
     if all(_symbol_to_symbol(s) for s in swaps):
         return drop >= MIXUP_MIN_DROP * len(swaps)  # "¤ ... ¤" -> "€ ... €"
@@ -1241,6 +1260,17 @@ def _mixup_is_evident(text: str, changes: list[Change], swaps: list[_Swap], befo
     if len(swaps) < MIXUP_MIN_QUOTES and not all(s.after in GERMAN_LETTERS or s.after in marks for s in swaps):
         return False
     return after <= before * (1 - MIXUP_WEAK_GAIN) and _bigram_logp_change(text, changes) >= 0
+
+
+def _breaks_word_case(text: str, changes: list[Change]) -> bool:
+    """A word written in a natural case ("„Aaý") whose letters a mix-up leaves in no
+    natural case ("äAa²"): German writes no small letter before a capital in a word."""
+    for (start, end), inside in _changes_by_word(text, changes).items():
+        raw = "".join(ch for ch in text[start:end] if ch.isalpha())
+        fixed = "".join(ch for ch in _apply_within(text, start, end, inside) if ch.isalpha())
+        if len(raw) >= 2 and len(fixed) >= 2 and _natural_case(raw) and not _natural_case(fixed):
+            return True
+    return False
 
 
 def _quote_into_short_word(text: str, changes: list[Change]) -> bool:
