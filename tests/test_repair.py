@@ -162,6 +162,8 @@ SHORT_BUT_EVIDENT = [
     ("z.Â B. das", "z.\u00a0B. das", "'Â ' as a lost non-breaking space in a line with four letters besides"),
     ("cafÃ©", "café", "© after a letter is a symbol no text writes there: ftfy's short reading stands"),
     ("HÜrspiel", "Hörspiel", "a mix-up making a German letter in a word the lexicon knows"),
+    ("Â»JaÂ«", "»Ja«", "ftfy drops the lead 'Â' before a guillemet: what it yields (») is German typography"),
+    ("Es ist 21Â°C", "Es ist 21°C", "the same for a degree sign"),
     ("Haken: âœ“ erledigt", "Haken: ✓ erledigt", "a symbol's mojibake holds punctuation (“), not letters only"),
     ("Er sagte ÒMÜglichkeitÊ dazu", "Er sagte „Möglichkeit“ dazu", "a mix-up that gives a word its natural case back"),
 ]

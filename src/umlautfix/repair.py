@@ -66,6 +66,7 @@ WORD_DASHES = frozenset("-‐‑–—")  # "Mo–Fr": dashes may join two words
 MIXUP_SYMBOL_TARGETS = "€„“”‚‘’–—…"
 OPENING_QUOTES = "„‚»«“‘"  # German, Swiss and English opening marks
 CLOSING_QUOTES = "“‘«»”’"
+GERMAN_TYPOGRAPHY = frozenset(ch for ch in COMMON_PUNCTUATION if not ch.isspace())  # „ “ » « – € ° §, no spaces
 QUOTATION_MARKS = frozenset("\"'„‚»«“”‘’›‹")  # any of them, in any language's use
 _WORD_PUNCTUATION = ".,;:!?»«„“”‚‘’\"'()"
 # A mix-up of code pages is decided on the whole text and must remove most of its cost.
@@ -933,13 +934,22 @@ def _into_another_script(line: str, change: Change) -> bool:
     another script (Cyrillic "Ð“" -> "Г") in a line whose other letters are all Latin:
     two or three characters are too little to say the text was written in that script,
     unless they hold a symbol inside a word ("IL2RÎ³cKO" -> "IL2RγcKO").
-    A line with no other letter gives nothing to compare with (a known limit)."""
+    With no other letter in the line, letters alone ("œà" -> "ψ") are taken for text of
+    their own; a letter and a quotation mark ("Ð“") are a known limit."""
     if len(change.before) > FTFY_SHORT_CHANGE or _symbol_in_a_word(line, change):
         return False
     if not any(ch.isalpha() and not _latin(ch) for ch in change.after):
         return False
     around = _letters_outside(line, change)
-    return bool(around) and all(_latin(ch) for ch in around)
+    if not around:
+        return all(ch.isalpha() for ch in change.before)
+    return all(_latin(ch) for ch in around)
+
+
+def _ftfy_product(line: str, change: Change) -> str:
+    """What ftfy's reading yields in place of the change: where it only drops a lead
+    ("Â»" -> "»", trimmed to "Â" -> ""), the character after it."""
+    return change.after or line[change.end : change.end + 1]
 
 
 def _too_short_to_tell(line: str, change: Change) -> bool:
@@ -951,7 +961,7 @@ def _too_short_to_tell(line: str, change: Change) -> bool:
     to compare with (a known limit)."""
     if len(change.before) > FTFY_SHORT_CHANGE or not all(ch.isalpha() or ch == " " for ch in change.before):
         return False
-    if any(ch in GERMAN_LETTERS or ch in MIXUP_SYMBOL_TARGETS for ch in change.after):
+    if any(ch in GERMAN_LETTERS or ch in GERMAN_TYPOGRAPHY for ch in _ftfy_product(line, change)):
         return False
     return 0 < len(_letters_outside(line, change)) < FTFY_SHORT_LINE_LETTERS
 
@@ -1191,6 +1201,8 @@ def _mixup_reads_german(swaps: list[_Swap]) -> bool:
     for s in swaps:
         if s.left.isalpha() and s.right.isalpha() and not s.after.isalpha() and s.after not in WORD_DASHES:
             return False
+        if s.after in GERMAN_LETTERS and not s.left.isalpha() and not s.right.isalpha():
+            return False  # "Ař „" -> "A° ä": no German word is an umlaut or ß alone
         if s.before.isalpha() and not _quote_fits(s):
             return False
         if (s.after.isupper() and s.left.islower()) or (s.after.islower() and s.left.isupper() and s.right.isupper()):
