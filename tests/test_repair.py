@@ -164,6 +164,7 @@ SHORT_BUT_EVIDENT = [
     ("HÜrspiel", "Hörspiel", "a mix-up making a German letter in a word the lexicon knows"),
     ("Â»JaÂ«", "»Ja«", "ftfy drops the lead 'Â' before a guillemet: what it yields (») is German typography"),
     ("Es ist 21Â°C", "Es ist 21°C", "the same for a degree sign"),
+    ("Stern â˜… da", "Stern ★ da", "a symbol's mojibake holding a modifier (˜), not letters only"),
     ("Haken: âœ“ erledigt", "Haken: ✓ erledigt", "a symbol's mojibake holds punctuation (“), not letters only"),
     ("Er sagte ÒMÜglichkeitÊ dazu", "Er sagte „Möglichkeit“ dazu", "a mix-up that gives a word its natural case back"),
 ]

@@ -612,15 +612,27 @@ def _self_evident(run: str, reading: str, chain: tuple[str, ...], recased: bool,
     "¬´" -> "«" is too easily a coincidence); where letters had to stand for
     their other case, only German letters, or long sequences in a line that is
     all upper or all lower case, and those only of German typography („ “ – €) or
-    four bytes (emoji): letters re-cased into a symbol ("aôçá" -> "a⇠") are a coincidence."""
-    decoded = _trimmed(0, run, reading, "").after  # what the reading put in place of the run
+    four bytes (emoji): letters re-cased into a symbol ("aôçá" -> "a⇠") are a coincidence,
+    as are letters read as a symbol ("âœœ" -> "✜")."""
+    trimmed = _trimmed(0, run, reading, "")
+    decoded = trimmed.after  # what the reading put in place of the run
     if not decoded or not all(char_cost(ch) <= PLAUSIBLE_COST for ch in decoded):
+        return False
+    if _letters_as_symbols(trimmed.before, decoded):
         return False
     german_or_long = all(ch in GERMAN_LETTERS or ch >= "\u0800" for ch in decoded)
     if recased:
         typography = all(ch in GERMAN_LETTERS or ch in COMMON_PUNCTUATION or ch >= "\U00010000" for ch in decoded)
         return all(ch in GERMAN_LETTERS for ch in decoded) or (german_or_long and typography and line_recased)
     return all(codec in COMMON_MOJIBAKE_CODECS for codec in chain) or german_or_long
+
+
+def _letters_as_symbols(run: str, decoded: str) -> bool:
+    """Letters only, read as symbols German text does not use ("âœœ" -> "✜"): letters
+    are text of their own; a symbol's mojibake holds punctuation ("â˜…" -> "★", "ðŸ˜€")."""
+    return all(ch.isalpha() for ch in run) and all(
+        unicodedata.category(ch).startswith("S") and ch not in GERMAN_TYPOGRAPHY for ch in decoded
+    )
 
 
 def _keep_handler(codec: str) -> str:
