@@ -552,6 +552,20 @@ REGRESSIONS_CLEAN = [
     ("ÛŸ", "fr, minimal: became '€ü' (mix-up 'saved as mac-roman, opened as cp1252')"),
     ("åbent", "da (full profile): became 'Übent' (mix-up 'saved as mac-roman, opened as cp850')"),
     ("ó Alleen", "nl (full profile): became '— Alleen' (mix-up 'saved as cp1252, opened as mac-roman')"),
+    # found by the full profile in session 2 (fixed in the mix-up decision and the ftfy veto)
+    ("Abisko ”bb", "sv: became 'Abisko öbb' (mix-up 'saved as cp850, opened as cp1252')"),
+    ("Aûo", "became 'Año' (mix-up 'saved as mac-roman, opened as cp850')"),
+    ("aôçá", "pt: became 'a⇠' (utf-8 read as cp850, lower-cased afterwards)"),
+    ("Âœ", "fr: became 'œ' (ftfy, two layers)"),
+    ("Â A", "pt: became '\\xa0A' (ftfy, restore_byte_a0)"),
+    ("AÐ“", "is: became 'AГ' (ftfy: Latin letters read as Cyrillic)"),
+    ("Adresa „Aaý", "cs: became 'Adresa äAa²' (mix-up)"),
+    ("A ¡A ¡A ¡a ¡", "es: became 'A °A °A °a °' (mix-up on four symbols)"),
+    ("âœ Acheté", "fr: became '✠Acheté' (ftfy: letters read as a symbol)"),
+    ("Ař „", "cs: became 'A° ä' (mix-up leaving an umlaut alone)"),
+    ("œà", "fr: became 'ψ' (ftfy: two letters read as Greek)"),
+    ("âœœ", "fr: became '✜' (letters read as a symbol)"),
+    ("Aáe", "pt: became 'Aße' (mix-up of one letter in a three-letter word)"),
 ]
 
 

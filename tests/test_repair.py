@@ -150,3 +150,28 @@ def test_second_pass_changes_nothing(text: str, once: str, why: str) -> None:
     again = umlautfix.repair(once)
     assert again.text == once, why
     assert again.changes == []
+
+
+# Short texts beside the guards that keep the clean short texts of negative.json unchanged
+# (a quotation mark at a word's edge, a loan-word letter, a re-cased symbol, ftfy's short
+# readings): these still carry enough evidence and are repaired.
+SHORT_BUT_EVIDENT = [
+    ("Wir m”chten das", "Wir möchten das", "a quotation mark between two letters: cp850 ö read as cp1252"),
+    ("”ffnen Sie", "öffnen Sie", "a quotation mark at a word's edge making a known word of four letters or more"),
+    ("ÐŸÑ€Ð¸Ð²ÐµÑ‚", "Привет", "a whole word of another script: more than three characters"),
+    ("z.Â B. das", "z.\u00a0B. das", "'Â ' as a lost non-breaking space in a line with four letters besides"),
+    ("cafÃ©", "café", "© after a letter is a symbol no text writes there: ftfy's short reading stands"),
+    ("HÜrspiel", "Hörspiel", "a mix-up making a German letter in a word the lexicon knows"),
+    ("Â»JaÂ«", "»Ja«", "ftfy drops the lead 'Â' before a guillemet: what it yields (») is German typography"),
+    ("Es ist 21Â°C", "Es ist 21°C", "the same for a degree sign"),
+    ("Stern â˜… da", "Stern ★ da", "a symbol's mojibake holding a modifier (˜), not letters only"),
+    ("Haken: âœ“ erledigt", "Haken: ✓ erledigt", "a symbol's mojibake holds punctuation (“), not letters only"),
+    ("Er sagte ÒMÜglichkeitÊ dazu", "Er sagte „Möglichkeit“ dazu", "a mix-up that gives a word its natural case back"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "why"), SHORT_BUT_EVIDENT, ids=[why[:40] for *_, why in SHORT_BUT_EVIDENT]
+)
+def test_short_text_with_evidence_is_repaired(text: str, expected: str, why: str) -> None:
+    assert umlautfix.fix_text(text) == expected

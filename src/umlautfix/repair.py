@@ -33,6 +33,7 @@ import codecs
 import html
 import math
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -56,7 +57,7 @@ from .charmaps import (
     lead_characters,
     upper_half,
 )
-from .profile import char_cost, cost, german_profile
+from .profile import COMMON_PUNCTUATION, char_cost, cost, german_profile
 
 # A repair must lower the text's cost by at least this much (in nats).
 GUARD_MARGIN = 2.0
@@ -67,6 +68,8 @@ WORD_DASHES = frozenset("-‐‑–—")  # "Mo–Fr": dashes may join two words
 MIXUP_SYMBOL_TARGETS = "€„“”‚‘’–—…"
 OPENING_QUOTES = "„‚»«“‘"  # German, Swiss and English opening marks
 CLOSING_QUOTES = "“‘«»”’"
+GERMAN_TYPOGRAPHY = frozenset(ch for ch in COMMON_PUNCTUATION if not ch.isspace())  # „ “ » « – € ° §, no spaces
+QUOTATION_MARKS = frozenset("\"'„‚»«“”‘’›‹")  # any of them, in any language's use
 _WORD_PUNCTUATION = ".,;:!?»«„“”‚‘’\"'()"
 # A mix-up of code pages is decided on the whole text and must remove most of its cost.
 MIXUP_MIN_GAIN = 0.5
@@ -79,6 +82,10 @@ MIXUP_PLAUSIBLE_SHARE = 0.6  # of the changed characters, at least this share mu
 MIXUP_PLAUSIBLE_COST = 6.0  # umlauts, „ “ €, and letters the profile has seen in loan words (é, á)
 MIXUP_MIN_DROP = 3.0  # nats: one "¤" -> "€" is enough, one "é" -> "Ú" is not
 MIXUP_TIE_MARGIN = 3.0  # nats: a reversal this much dearer than the cheapest may win on the lexicon's words
+FTFY_SHORT_CHANGE = 3  # characters of an ftfy change that need more evidence than ftfy's own
+FTFY_SHORT_LINE_LETTERS = 4  # letters of a line (besides such a change) too few to tell its language
+FTFY_CONTEXT = 64  # characters each way that tell a short change's script and whether the text is short
+QUOTE_WORD_MIN = 4  # letters of the word a quotation mark at its edge must make to be read as a letter ("”ber")
 NEAR_WORD_MIN = 6  # letters of a word that a lexicon word one edit away vouches for
 NEAR_WORD_LETTERS = "abcdefghijklmnopqrstuvwxyzäöüß"
 MIXUP_WORD_BIGRAM_MIN = -6.6  # mean letter-bigram log-probability of a word read as German ("verräth", not "Garcßa")
@@ -678,14 +685,28 @@ def _self_evident(run: str, reading: str, chain: tuple[str, ...], recased: bool,
     letters or characters of three or four bytes (a two-character run such as
     "¬´" -> "«" is too easily a coincidence); where letters had to stand for
     their other case, only German letters, or long sequences in a line that is
-    all upper or all lower case."""
-    decoded = _trimmed(0, run, reading, "").after  # what the reading put in place of the run
+    all upper or all lower case, and those only of German typography („ “ – €) or
+    four bytes (emoji): letters re-cased into a symbol ("aôçá" -> "a⇠") are a coincidence,
+    as are letters read as a symbol ("âœœ" -> "✜")."""
+    trimmed = _trimmed(0, run, reading, "")
+    decoded = trimmed.after  # what the reading put in place of the run
     if not decoded or not all(char_cost(ch) <= PLAUSIBLE_COST for ch in decoded):
+        return False
+    if _letters_as_symbols(trimmed.before, decoded):
         return False
     german_or_long = all(ch in GERMAN_LETTERS or ch >= "\u0800" for ch in decoded)
     if recased:
-        return all(ch in GERMAN_LETTERS for ch in decoded) or (german_or_long and line_recased)
+        typography = all(ch in GERMAN_LETTERS or ch in COMMON_PUNCTUATION or ch >= "\U00010000" for ch in decoded)
+        return all(ch in GERMAN_LETTERS for ch in decoded) or (german_or_long and typography and line_recased)
     return all(codec in COMMON_MOJIBAKE_CODECS for codec in chain) or german_or_long
+
+
+def _letters_as_symbols(run: str, decoded: str) -> bool:
+    """Letters only, read as symbols German text does not use ("âœœ" -> "✜"): letters
+    are text of their own; a symbol's mojibake holds punctuation ("â˜…" -> "★", "ðŸ˜€")."""
+    return all(ch.isalpha() for ch in run) and all(
+        unicodedata.category(ch).startswith("S") and ch not in GERMAN_TYPOGRAPHY for ch in decoded
+    )
 
 
 def _keep_handler(codec: str) -> str:
@@ -1042,7 +1063,7 @@ def _with_ftfy(line: str, ours: list[Change]) -> list[Change]:
     if fixed == line:
         return ours
     steps = ", ".join(f"{action} {param}" for action, param in (plan or []))
-    accepted = [c for c in diff_changes(line, fixed, f"ftfy: {steps}") if not _replaces_german(line, c)]
+    accepted = [c for c in diff_changes(line, fixed, f"ftfy: {steps}") if not _ftfy_vetoed(line, c)]
     if not accepted:
         return ours
     theirs = compose(line, accepted, fix_utf8_mojibake(apply_changes(line, accepted)))
@@ -1092,7 +1113,7 @@ def _then_ftfy(line: str, ours: list[Change]) -> list[Change]:
     if fixed == mine:
         return ours
     steps = ", ".join(f"{action} {param}" for action, param in (plan or []))
-    further = [c for c in diff_changes(mine, fixed, f"ftfy: {steps}") if not _replaces_german(mine, c)]
+    further = [c for c in diff_changes(mine, fixed, f"ftfy: {steps}") if not _ftfy_vetoed(mine, c)]
     return compose(line, ours, further) if further else ours
 
 
@@ -1119,6 +1140,87 @@ def _overlapping_groups(ours: list[Change], theirs: list[Change]) -> Iterator[tu
 def _apply_within(text: str, start: int, end: int, changes: list[Change]) -> str:
     """text[start:end] with `changes` (all inside it) applied."""
     return apply_changes(text[start:end], [_shifted(c, -start) for c in changes])
+
+
+def _ftfy_vetoed(line: str, change: Change) -> bool:
+    """ftfy's change is not taken: it replaces German, or it is too short to stand on its own."""
+    return (
+        _replaces_german(line, change)
+        or _into_another_script(line, change)
+        or _too_short_to_tell(line, change)
+        or _letters_into_symbol(change)
+    )
+
+
+def _letters_into_symbol(change: Change) -> bool:
+    """A few letters (and spaces) read as a symbol that German text does not use
+    ("âœ Acheté" -> "✠Acheté"): a coincidence of letters, not mojibake of the symbol
+    (whose mojibake holds punctuation: "âœ“" -> "✓")."""
+    if len(change.before) > FTFY_SHORT_CHANGE or not all(ch.isalpha() or ch == " " for ch in change.before):
+        return False
+    after = change.after.strip()
+    return bool(after) and all(
+        unicodedata.category(ch).startswith("S") and ch not in COMMON_PUNCTUATION for ch in after
+    )
+
+
+def _letters_outside(line: str, change: Change) -> str:
+    """The letters beside a change, FTFY_CONTEXT characters each way at most (linear on long lines)."""
+    around = line[max(0, change.start - FTFY_CONTEXT) : change.start] + line[change.end : change.end + FTFY_CONTEXT]
+    return "".join(ch for ch in around if ch.isalpha())
+
+
+def _latin(ch: str) -> bool:
+    return ch < "\u0250" or unicodedata.name(ch, "").startswith("LATIN")  # also "ﬁ", "ẞ"
+
+
+def _symbol_in_a_word(line: str, change: Change) -> bool:
+    """A symbol or control between two letters ("IL2RÎ³cKO"), or a C1 control: no text writes
+    that, so the change is evidence of its own (not "Ð“", a letter and a closing quote)."""
+    for i in range(change.start, change.end):
+        ch = line[i]
+        if unicodedata.category(ch) == "Cc" and ch >= "\x80":
+            return True
+        if not ch.isalpha() and not ch.isspace() and line[i - 1 : i].isalpha() and line[i + 1 : i + 2].isalpha():
+            return True
+    return False
+
+
+def _into_another_script(line: str, change: Change) -> bool:
+    """A reading of a few characters (FTFY_SHORT_CHANGE at most) that makes letters of
+    another script (Cyrillic "Ð“" -> "Г") in a line whose other letters are all Latin:
+    two or three characters are too little to say the text was written in that script,
+    unless they hold a symbol inside a word ("IL2RÎ³cKO" -> "IL2RγcKO").
+    With no other letter in the line, letters alone ("œà" -> "ψ") are taken for text of
+    their own; a letter and a quotation mark ("Ð“") are a known limit."""
+    if len(change.before) > FTFY_SHORT_CHANGE or _symbol_in_a_word(line, change):
+        return False
+    if not any(ch.isalpha() and not _latin(ch) for ch in change.after):
+        return False
+    around = _letters_outside(line, change)
+    if not around:
+        return all(ch.isalpha() for ch in change.before)
+    return all(_latin(ch) for ch in around)
+
+
+def _ftfy_product(line: str, change: Change) -> str:
+    """What ftfy's reading yields in place of the change: where it only drops a lead
+    ("Â»" -> "»", trimmed to "Â" -> ""), the character after it."""
+    return change.after or line[change.end : change.end + 1]
+
+
+def _too_short_to_tell(line: str, change: Change) -> bool:
+    """In a line of a few letters (fewer than FTFY_SHORT_LINE_LETTERS besides the change),
+    a reading of a few characters that yields nothing German (no umlaut, no „ “ – €:
+    "Â A" -> a non-breaking space, "Âœ" -> "œ") has too little evidence: such pairs are
+    letters (and spaces) only, also ordinary letters of other languages; a symbol or
+    control among them ("RÄ«ga", "\x9e") is evidence of its own. A line with no other letter gives nothing
+    to compare with (a known limit)."""
+    if len(change.before) > FTFY_SHORT_CHANGE or not all(ch.isalpha() or ch == " " for ch in change.before):
+        return False
+    if any(ch in GERMAN_LETTERS or ch in GERMAN_TYPOGRAPHY for ch in _ftfy_product(line, change)):
+        return False
+    return 0 < len(_letters_outside(line, change)) < FTFY_SHORT_LINE_LETTERS
 
 
 def _replaces_german(line: str, change: Change) -> bool:
@@ -1268,7 +1370,13 @@ def _mixup_confirmed_by_lexicon(text: str, runs: list[re.Match[str]], chars: set
             continue
         confirmed = sum(_becomes_a_word(text, span, changes) for span in words)
         enough = confirmed == len(words) or (confirmed >= 2 and confirmed * 3 >= 2 * len(words))
-        if enough and _mixup_reads_german(_changed_characters(text, changes)):
+        if not enough:
+            continue
+        swaps = _changed_characters(text, changes)
+        # a loan-word letter alone ("Aûo" -> "Año") is no German for a text too short to tell
+        german = any(s.after in GERMAN_LETTERS for s in swaps)
+        short = len(swaps) == 1 and _short_word_by_a_letter(text, changes[0], swaps[0])
+        if german and _mixup_reads_german(swaps) and not _quote_into_short_word(text, changes) and not short:
             return _mixup_changes(changes, opened, saved)
     return []
 
@@ -1351,6 +1459,8 @@ def _mixup_reads_german(swaps: list[_Swap]) -> bool:
     for s in swaps:
         if s.left.isalpha() and s.right.isalpha() and not s.after.isalpha() and s.after not in WORD_DASHES:
             return False
+        if s.after in GERMAN_LETTERS and not s.left.isalpha() and not s.right.isalpha():
+            return False  # "Ař „" -> "A° ä": no German word is an umlaut or ß alone
         if s.before.isalpha() and not _quote_fits(s):
             return False
         if (s.after.isupper() and s.left.islower()) or (s.after.islower() and s.left.isupper() and s.right.isupper()):
@@ -1383,15 +1493,18 @@ def _mixup_is_evident(text: str, changes: list[Change], swaps: list[_Swap], befo
       characters change or the results are German letters and quotation marks only
       ("ÒMÜglichkeitÊ")."""
     drop = before - after
+    if _quote_into_short_word(text, changes) or _breaks_word_case(text, changes):
+        return False
     if len(swaps) == 1:
         s = swaps[0]
         if s.after in GERMAN_LETTERS and (s.left.isalpha() or s.right.isalpha()):
-            symbol = not s.before.isalpha()
+            # a quotation mark at a word's edge is in its place ("Abisko ”bb", Swedish), no symbol in a word
+            symbol = not s.before.isalpha() and not _quote_at_word_edge(s)
             # "verÑchtlicher": a capital after a small letter, which German never writes
             case_break = s.before.isupper() and s.left.islower() and s.after.islower()
             return (
                 ((symbol or case_break) and drop >= MIXUP_MIN_DROP)
-                or _makes_a_word(text, changes[0])
+                or (_makes_a_word(text, changes[0]) and not _short_word_by_a_letter(text, changes[0], s))
                 or _letter_fits_german_word(text, changes[0], s, drop)
                 or _near_a_word(text, changes[0])
             )
@@ -1404,6 +1517,8 @@ def _mixup_is_evident(text: str, changes: list[Change], swaps: list[_Swap], befo
         len(swaps) >= MIXUP_MIN_QUOTES
         and len({s.word_start for s in swaps}) >= 2
         and all(char_cost(s.after) <= PLAUSIBLE_COST for s in swaps)
+        # quotation marks and such, not "¡A" -> "°A"
+        and all(s.after in MIXUP_SYMBOL_TARGETS or s.after in QUOTATION_MARKS for s in swaps if not s.after.isalpha())
     ) or (_guillemet_pairs(swaps) and _written_in_german(text))
     if all(_symbol_to_symbol(s) for s in swaps):
         return drop >= MIXUP_MIN_DROP * len(swaps)  # "¤ ... ¤" -> "€ ... €"
@@ -1415,6 +1530,51 @@ def _mixup_is_evident(text: str, changes: list[Change], swaps: list[_Swap], befo
     if len(swaps) < MIXUP_MIN_QUOTES and not all(s.after in GERMAN_LETTERS or s.after in marks for s in swaps):
         return False
     return after <= before * (1 - MIXUP_WEAK_GAIN) and _bigram_logp_change(text, changes) >= 0
+
+
+def _breaks_word_case(text: str, changes: list[Change]) -> bool:
+    """A word written in a natural case ("„Aaý") whose letters a mix-up leaves in no
+    natural case ("äAa²"): German writes no small letter before a capital in a word."""
+    for (start, end), inside in _changes_by_word(text, changes).items():
+        raw = "".join(ch for ch in text[start:end] if ch.isalpha())
+        fixed = "".join(ch for ch in _apply_within(text, start, end, inside) if ch.isalpha())
+        if len(raw) >= 2 and len(fixed) >= 2 and _natural_case(raw) and not _natural_case(fixed):
+            return True
+    return False
+
+
+def _quote_into_short_word(text: str, changes: list[Change]) -> bool:
+    """The mix-up's only evidence is quotation marks at a word's edge turned into letters,
+    one of them into a word shorter than QUOTE_WORD_MIN letters ("Abisko ”bb" -> "öbb",
+    which the lexicon knows as the ÖBB): too little to tell a mix-up from a quotation
+    (beside other changed characters, "Zo‘" -> "Zoë" is fine). Mix-ups keep the text's
+    length, so positions hold in the fixed text."""
+    fixed = apply_changes(text, changes)
+    short = False
+    for c in changes:
+        for i, ch in enumerate(c.before):
+            pos = c.start + i
+            if fixed[pos] == ch:
+                continue
+            at_edge = not (text[pos - 1 : pos].isalpha() and text[pos + 1 : pos + 2].isalpha())
+            if ch not in QUOTATION_MARKS or not fixed[pos].isalpha() or not at_edge:
+                return False
+            start, end = _letters_around(fixed, Change(pos, pos + 1, ch, fixed[pos], ""))
+            short = short or end - start < QUOTE_WORD_MIN
+    return short
+
+
+def _short_word_by_a_letter(text: str, change: Change, swap: _Swap) -> bool:
+    """One letter swapped for another in a word under QUOTE_WORD_MIN letters ("Aáe" ->
+    "Aße", which the lexicon's folding takes for "asse"): too little for the lexicon."""
+    start, end = _letters_around(text, change)
+    return swap.before.isalpha() and end - start < QUOTE_WORD_MIN
+
+
+def _quote_at_word_edge(swap: _Swap) -> bool:
+    """The character a mix-up would change is a quotation mark with a word on one side
+    only: where quotation marks stand ("”bb", "bb”"), not wedged into a word ("H”rspiel")."""
+    return swap.before in QUOTATION_MARKS and not (swap.left.isalpha() and swap.right.isalpha())
 
 
 def _guillemet_pairs(swaps: list[_Swap]) -> bool:
