@@ -620,6 +620,11 @@ REGRESSIONS_IDEMPOTENCE = [
         "final fuzz.py run, minimised: became 'uß€ž' (ß restored, \\x9e as cp1252 'ž'), and the second "
         "pass read 'ß€' as UTF-8 mojibake ('u߀ž', NKo digit zero); fixed by the ftfy veto (667b095)",
     ),
+    (
+        "Aï¿½§Å¡â\x92º",
+        "fuzz.py full run (session 2), minimised: the lost character became 'ß' after the encoding steps, "
+        "and the second pass read 'ß§Å¡â’º' as UTF-8 ('AߧšⒺ'); the encoding steps now run again after a restoration",
+    ),
 ]
 
 

@@ -263,20 +263,31 @@ def repair(
     if entities and "&" in text and "<" not in text:
         current, changes = _then(text, changes, fix_entity_mojibake(current))
     if mojibake or mixups:
-        # until nothing changes (ftfy's reading can leave what another step then reads),
-        # so that repairing the result again changes nothing
-        for _ in range(MAX_ROUNDS):
-            edits = fix_encoding(current, mojibake, mixups, use_ftfy) if might_need_repair(current) else []
-            if not edits:
-                break
-            current, changes = _then(text, changes, edits)
+        current, changes = _encoding_rounds(text, current, changes, mojibake, mixups, use_ftfy)
     unresolved: list[Change] = []
     if lost and ("\ufffd" in current or _LOST_BEFORE_LETTER.search(current)):
         restored, left = fix_lost_characters(current)
         current, changes_after = _then(text, changes, restored)
         unresolved = [_back_to_input(text, changes_after, u) for u in left]
         changes = changes_after
+        if restored and (mojibake or mixups):
+            # a restored letter can complete what the encoding steps read ("ß" beside
+            # "§Å¡"): read again now, so that a second repair finds nothing to do
+            current, changes = _encoding_rounds(text, current, changes, mojibake, mixups, use_ftfy)
     return Repair(current, changes, unresolved)
+
+
+def _encoding_rounds(
+    text: str, current: str, changes: list[Change], mojibake: bool, mixups: bool, use_ftfy: bool
+) -> tuple[str, list[Change]]:
+    """The encoding steps until nothing changes (ftfy's reading can leave what another
+    step then reads), so that repairing the result again changes nothing."""
+    for _ in range(MAX_ROUNDS):
+        edits = fix_encoding(current, mojibake, mixups, use_ftfy) if might_need_repair(current) else []
+        if not edits:
+            break
+        current, changes = _then(text, changes, edits)
+    return current, changes
 
 
 # --- Changes: apply, compose, map back -----------------------------------------------
