@@ -1386,8 +1386,7 @@ def _mixup_confirmed_by_lexicon(text: str, runs: list[re.Match[str]], chars: set
         swaps = _changed_characters(text, changes)
         # a loan-word letter alone ("Aûo" -> "Año") is no German for a text too short to tell
         german = any(s.after in GERMAN_LETTERS for s in swaps)
-        short = len(swaps) == 1 and _short_word_by_a_letter(text, changes[0], swaps[0])
-        if german and _mixup_reads_german(swaps) and not _quote_into_short_word(text, changes) and not short:
+        if german and _mixup_reads_german(swaps) and not _quote_into_short_word(text, changes):
             return _mixup_changes(changes, opened, saved)
     return []
 
@@ -1515,7 +1514,7 @@ def _mixup_is_evident(text: str, changes: list[Change], swaps: list[_Swap], befo
             case_break = s.before.isupper() and s.left.islower() and s.after.islower()
             return (
                 ((symbol or case_break) and drop >= MIXUP_MIN_DROP)
-                or (_makes_a_word(text, changes[0]) and not _short_word_by_a_letter(text, changes[0], s))
+                or _makes_a_word(text, changes[0])
                 or _letter_fits_german_word(text, changes[0], s, drop)
                 or _near_a_word(text, changes[0])
             )
@@ -1573,13 +1572,6 @@ def _quote_into_short_word(text: str, changes: list[Change]) -> bool:
             start, end = _letters_around(fixed, Change(pos, pos + 1, ch, fixed[pos], ""))
             short = short or end - start < QUOTE_WORD_MIN
     return short
-
-
-def _short_word_by_a_letter(text: str, change: Change, swap: _Swap) -> bool:
-    """One letter swapped for another in a word under QUOTE_WORD_MIN letters ("Aáe" ->
-    "Aße", which the lexicon's folding takes for "asse"): too little for the lexicon."""
-    start, end = _letters_around(text, change)
-    return swap.before.isalpha() and end - start < QUOTE_WORD_MIN
 
 
 def _quote_at_word_edge(swap: _Swap) -> bool:
