@@ -624,6 +624,16 @@ REGRESSIONS_IDEMPOTENCE = [
         "fuzz.py full run (session 2), minimised: the lost character became 'ß' after the encoding steps, "
         "and the second pass read 'ß§Å¡â’º' as UTF-8 ('AߧšⒺ'); the encoding steps now run again after a restoration",
     ),
+    (
+        "ÔøΩderswÔøΩsche √ü",
+        "fuzz.py full run (session 2), minimised: one of two lost letters restored ('�derswäsche'), the other "
+        "only on the second pass; the steps now go round until nothing changes",
+    ),
+    (
+        "G&#212;&#26;&#163;&#212;&#242;&#216;belbr&#212;&#26;&#163;&#212;&#242;&#216;",
+        "fuzz.py full run (session 2), minimised: of two equal entity runs only the first was decoded, "
+        "the second on the second pass",
+    ),
 ]
 
 

@@ -260,20 +260,28 @@ def repair(
     if not text or not might_need_repair(text):
         return Repair(text)
     current, changes = text, []
-    if entities and "&" in text and "<" not in text:
-        current, changes = _then(text, changes, fix_entity_mojibake(current))
-    if mojibake or mixups:
-        current, changes = _encoding_rounds(text, current, changes, mojibake, mixups, use_ftfy)
     unresolved: list[Change] = []
-    if lost and ("\ufffd" in current or _LOST_BEFORE_LETTER.search(current)):
-        restored, left = fix_lost_characters(current)
-        current, changes_after = _then(text, changes, restored)
-        unresolved = [_back_to_input(text, changes_after, u) for u in left]
-        changes = changes_after
-        if restored and (mojibake or mixups):
-            # a restored letter can complete what the encoding steps read ("ß" beside
-            # "§Å¡"): read again now, so that a second repair finds nothing to do
+    # Each step can leave what an earlier one then reads (a restored letter beside mojibake,
+    # an entity run decoded next to another): go round until nothing changes, so that
+    # repairing the result again changes nothing.
+    for _ in range(MAX_ROUNDS):
+        start_of_round = current
+        decoded = restored = False
+        if entities and "&" in current and "<" not in text:
+            entity_edits = fix_entity_mojibake(current)
+            decoded = bool(entity_edits)
+            current, changes = _then(text, changes, entity_edits)
+        if mojibake or mixups:
             current, changes = _encoding_rounds(text, current, changes, mojibake, mixups, use_ftfy)
+        if lost and ("\ufffd" in current or _LOST_BEFORE_LETTER.search(current)):
+            restored_edits, left = fix_lost_characters(current)
+            restored = bool(restored_edits)
+            current, changes = _then(text, changes, restored_edits)
+            unresolved = [_back_to_input(text, changes, u) for u in left]
+            if restored and (mojibake or mixups):
+                current, changes = _encoding_rounds(text, current, changes, mojibake, mixups, use_ftfy)
+        if not (decoded or restored) or current == start_of_round:
+            break
     return Repair(current, changes, unresolved)
 
 
