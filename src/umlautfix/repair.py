@@ -976,6 +976,13 @@ def _mixup_sources(opened: str, saved: str) -> frozenset[str]:
     return frozenset(chr(code) for code in _mixup_table(opened, saved))
 
 
+@lru_cache(maxsize=64)
+def _mixup_german_sources(opened: str, saved: str) -> frozenset[str]:
+    """The characters the mix-up (opened, saved) turns into a German letter (GERMAN_LETTERS):
+    a text with none of them gives `_mixup_confirmed_by_lexicon` no umlaut or ß to confirm."""
+    return frozenset(chr(code) for code, after in _mixup_table(opened, saved).items() if after in GERMAN_LETTERS)
+
+
 @lru_cache(maxsize=4096)
 def _plausible_in_mixup(ch: str) -> bool:
     """What `_mixup_reads_german` counts as a plausible result of a reversed mix-up."""
@@ -1368,8 +1375,8 @@ def _mixup_confirmed_by_lexicon(text: str, runs: list[re.Match[str]], chars: set
     every word it touches (a few at most; or two of three, a quoted foreign word
     aside) becomes a word the lexicon's frequencies know, and was none before."""
     for opened, saved in MIXUP_PAIRS:
-        if not chars <= _encodable(opened):
-            continue
+        if not chars <= _encodable(opened) or chars.isdisjoint(_mixup_german_sources(opened, saved)):
+            continue  # (the second: no swap would become a German letter, which the test below asks for)
         table = _mixup_table(opened, saved)
         changes = []
         for m in runs:
