@@ -1279,12 +1279,17 @@ def fix_codepage_mixup(text: str) -> list[Change]:
     chars = {ch for m in runs for ch in m.group()}
     before = sum(_context_cost(text, m.start(), m.end(), m.group()) for m in runs)
     candidates: list[tuple[float, str, str, list[str]]] = []
+    known_costs: dict[tuple[str, ...], float] = {}  # several pairs often read the runs alike: cost each reading once
     for opened, saved in MIXUP_PAIRS:
         if not chars <= _encodable(opened):
             continue
         table = _mixup_table(opened, saved)
         afters = [m.group().translate(table) for m in runs]
-        after_cost = sum(_context_cost(text, m.start(), m.end(), a) for m, a in zip(runs, afters, strict=True))
+        key = tuple(afters)
+        after_cost = known_costs.get(key)
+        if after_cost is None:
+            after_cost = sum(_context_cost(text, m.start(), m.end(), a) for m, a in zip(runs, afters, strict=True))
+            known_costs[key] = after_cost
         candidates.append((after_cost, opened, saved, afters))
     least = min((c[0] for c in candidates), default=before)
     ranked = []
