@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import importlib
 import itertools
+import re
 import sys
 from pathlib import Path
 
@@ -217,6 +218,46 @@ def test_mixup_taken_where_it_should_be() -> None:
     as cp850, opened as cp1252)."""
     assert not repair_module._mixup_cannot_fire("Gr”áe")
     assert repair_module.fix_text("Gr”áe") == "Größe"
+
+
+def _sentences(paragraphs: list[str]) -> list[str]:
+    return [s for p in paragraphs for s in re.split(r"(?<=[.!?])\s+", p) if s]
+
+
+LEXICON_MIXUP_CASES = [
+    # (text, expected repair, why)
+    ("HÜrspiel", "Hörspiel", "Mac Roman opened as cp850: one word the lexicon confirms"),
+    ("Gr”áe", "Größe", "cp850 opened as cp1252"),
+    ("Wir überlegen, zwei Module à 400 Watt an den Balkon zu hängen.", None, "clean: à stays"),
+    ("Trainer Björn Østergaard getrennt.", None, "clean: a Danish name stays"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "why"), LEXICON_MIXUP_CASES)
+def test_lexicon_mixup_cases(text: str, expected: str | None, why: str) -> None:
+    assert repair_module.fix_text(text) == (text if expected is None else expected), why
+
+
+def test_lexicon_step_skips_only_pairs_without_a_german_letter(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`_mixup_confirmed_by_lexicon` skips a code-page pair that turns none of the text's
+    characters into a German letter: it gives the same answer as without that skip, on
+    short texts (sentences, clean and mixed up, German and other languages)."""
+    texts = _sentences(german_paragraphs()[::2]) + _sentences(other_paragraphs()[::2])
+    mixups = [damage for name, damage in corrupt.CORRUPTIONS.items() if name.startswith("saved-")]
+    texts += [damage(s) for damage in mixups for s in _sentences(german_paragraphs()[::24])]
+    words = sorted({w for p in german_paragraphs()[::4] for w in p.split() if not w.isascii()})[::6]
+    texts += [damage(w) for damage in mixups for w in words]  # single words: ß and capital umlauts too
+    cases = []
+    for text in texts:
+        runs = list(repair_module._NON_ASCII_RUN.finditer(text))
+        if runs:
+            cases.append((text, runs, {ch for m in runs for ch in m.group()}))
+    fast = [repair_module._mixup_confirmed_by_lexicon(text, runs, chars) for text, runs, chars in cases]
+    every_character = frozenset(map(chr, range(0x80, 0x10000)))  # no pair is skipped for this test
+    monkeypatch.setattr(repair_module, "_mixup_german_sources", lambda opened, saved: every_character)
+    slow = [repair_module._mixup_confirmed_by_lexicon(text, runs, chars) for text, runs, chars in cases]
+    assert fast == slow
+    assert sum(bool(found) for found in slow) >= 10  # the mixed-up sentences do give repairs to compare
 
 
 # --- the lost-character gate ----------------------------------------------------------------

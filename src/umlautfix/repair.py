@@ -984,6 +984,13 @@ def _mixup_sources(opened: str, saved: str) -> frozenset[str]:
     return frozenset(chr(code) for code in _mixup_table(opened, saved))
 
 
+@lru_cache(maxsize=64)
+def _mixup_german_sources(opened: str, saved: str) -> frozenset[str]:
+    """The characters the mix-up (opened, saved) turns into a German letter (GERMAN_LETTERS):
+    a text with none of them gives `_mixup_confirmed_by_lexicon` no umlaut or ß to confirm."""
+    return frozenset(chr(code) for code, after in _mixup_table(opened, saved).items() if after in GERMAN_LETTERS)
+
+
 @lru_cache(maxsize=4096)
 def _plausible_in_mixup(ch: str) -> bool:
     """What `_mixup_reads_german` counts as a plausible result of a reversed mix-up."""
@@ -1280,12 +1287,17 @@ def fix_codepage_mixup(text: str) -> list[Change]:
     chars = {ch for m in runs for ch in m.group()}
     before = sum(_context_cost(text, m.start(), m.end(), m.group()) for m in runs)
     candidates: list[tuple[float, str, str, list[str]]] = []
+    known_costs: dict[tuple[str, ...], float] = {}  # several pairs often read the runs alike: cost each reading once
     for opened, saved in MIXUP_PAIRS:
         if not chars <= _encodable(opened):
             continue
         table = _mixup_table(opened, saved)
         afters = [m.group().translate(table) for m in runs]
-        after_cost = sum(_context_cost(text, m.start(), m.end(), a) for m, a in zip(runs, afters, strict=True))
+        key = tuple(afters)
+        after_cost = known_costs.get(key)
+        if after_cost is None:
+            after_cost = sum(_context_cost(text, m.start(), m.end(), a) for m, a in zip(runs, afters, strict=True))
+            known_costs[key] = after_cost
         candidates.append((after_cost, opened, saved, afters))
     least = min((c[0] for c in candidates), default=before)
     ranked = []
@@ -1376,8 +1388,8 @@ def _mixup_confirmed_by_lexicon(text: str, runs: list[re.Match[str]], chars: set
     every word it touches (a few at most; or two of three, a quoted foreign word
     aside) becomes a word the lexicon's frequencies know, and was none before."""
     for opened, saved in MIXUP_PAIRS:
-        if not chars <= _encodable(opened):
-            continue
+        if not chars <= _encodable(opened) or chars.isdisjoint(_mixup_german_sources(opened, saved)):
+            continue  # (the second: no swap would become a German letter, which the test below asks for)
         table = _mixup_table(opened, saved)
         changes = []
         for m in runs:
