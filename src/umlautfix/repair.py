@@ -278,8 +278,6 @@ def repair(
             restored = bool(restored_edits)
             current, changes = _then(text, changes, restored_edits)
             unresolved = [_back_to_input(text, changes, u) for u in left]
-            if restored and (mojibake or mixups):
-                current, changes = _encoding_rounds(text, current, changes, mojibake, mixups, use_ftfy)
         if not (decoded or restored) or current == start_of_round:
             break
     return Repair(current, changes, unresolved)
