@@ -270,13 +270,15 @@ def repair(
         if entities and "&" in current and "<" not in text:
             entity_edits = fix_entity_mojibake(current)
             decoded = bool(entity_edits)
-            current, changes = _then(text, changes, entity_edits)
+            if decoded:
+                current, changes = _then(text, changes, entity_edits)
         if mojibake or mixups:
             current, changes = _encoding_rounds(text, current, changes, mojibake, mixups, use_ftfy)
         if lost and ("\ufffd" in current or _LOST_BEFORE_LETTER.search(current)):
             restored_edits, left = fix_lost_characters(current)
             restored = bool(restored_edits)
-            current, changes = _then(text, changes, restored_edits)
+            if restored:
+                current, changes = _then(text, changes, restored_edits)
             unresolved = [_back_to_input(text, changes, u) for u in left]
         if not (decoded or restored) or current == start_of_round:
             break
