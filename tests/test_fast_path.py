@@ -12,7 +12,10 @@ the work it skips; these tests pin the claims:
 - where `_could_be_mixed_up` or `_mixup_cannot_fire` rule a mix-up out,
   `fix_codepage_mixup` indeed returns nothing;
 - `profile.cost`, which walks only the non-ASCII runs, gives the same float as a
-  walk over every character.
+  walk over every character;
+- where `read_whole` reads a text back whole, `repair` and `fix_text` give exactly
+  what the run-by-run step gives (text and changes), and it does so for nearly every
+  cp1252-damaged German paragraph.
 """
 
 from __future__ import annotations
@@ -297,3 +300,59 @@ def test_cost_equals_the_walk_on_fixture_files() -> None:
     text = "\n".join(german_paragraphs())
     for variant in (text, corrupt.CORRUPTIONS["utf8-as-cp1252"](text), corrupt.CORRUPTIONS["upper-cased"](text)):
         assert cost(variant) == reference_cost(variant)
+
+
+# --- The whole text read back at once (`read_whole`) ------------------------------------
+
+# (text, expected reading or None, why) -- expected values written by hand
+READ_WHOLE_CASES = [
+    ("Im Ukrainekrieg kÃ¤mpfen Nordkoreaner", "Im Ukrainekrieg kämpfen Nordkoreaner", "one run"),
+    ("â€žSchÃ¶n!â€œ, sagt sie. GrÃ¼ÃŸe", "„Schön!“, sagt sie. Grüße", "quotes and letters"),
+    ("Ãœber die BrÃ¼cke", "Über die Brücke", "a capital at a word start"),
+    ("FÃœR die GrÃ¶ÃŸe", "FÜR die Größe", "capitals decoded as capitals"),
+    ("CafÃ© und KÃ¤se", "Café und Käse", "é vouched for by ä through the same code page"),
+    ("CafÃ© au lait", None, "é alone is no evidence of mojibake: the step decides"),
+    ("FÃ¼R", None, "a small letter before a capital: the step may re-case it"),
+    ("GRÃ¶SSE", None, "after two capitals"),
+    ("lÃ„nge", None, "a capital after a small letter"),
+    ("ZWEI MODULE Ã\u00a0 400 EURO, FÃœR", None, "a letter alone in an all-caps line"),
+    ("zwei Module Ã\u00a0 400 Euro, fÃ¼r", "zwei Module à 400 Euro, für", "alone, in a line with small letters"),
+    ("GrÃ¼\ufffde", None, "U+FFFD: the lost-character step decides"),
+    ("kÃ¤mpfen und kämpfen", None, "clean and broken in one text: not one reading"),
+    ("ÃƒÂ¤hnlich", None, "two layers: the step peels them"),
+    ("Grüße aus Köln", None, "clean text is no UTF-8 through cp1252"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "why"), READ_WHOLE_CASES)
+def test_read_whole_cases(text: str, expected: str | None, why: str) -> None:
+    assert repair_module.read_whole(text) == expected, why
+
+
+def _run_by_run(monkeypatch: pytest.MonkeyPatch, text: str) -> object:
+    with monkeypatch.context() as patched:
+        patched.setattr(repair_module, "read_whole", lambda _text: None)
+        return repair_module.repair(text)
+
+
+def test_read_whole_gives_what_the_run_by_run_step_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    paragraphs = german_paragraphs()
+    documents = paragraphs + other_paragraphs() + ["\n".join(paragraphs[i : i + 7]) for i in range(0, 140, 7)]
+    fired = differ = 0
+    for document in documents:
+        for damage in corrupt.CORRUPTIONS.values():
+            text = damage(document)
+            if repair_module.read_whole(text) is None:
+                continue
+            fired += 1
+            fast, slow = repair_module.repair(text), _run_by_run(monkeypatch, text)
+            if (fast.text, fast.changes) != (slow.text, slow.changes) or repair_module.fix_text(text) != slow.text:
+                differ += 1
+    assert fired > 600  # it is worth having (cp1252, cp1254 and latin-1 mojibake of most paragraphs)
+    assert differ == 0
+
+
+def test_read_whole_reads_nearly_every_cp1252_paragraph() -> None:
+    paragraphs = german_paragraphs()
+    read = sum(repair_module.read_whole(corrupt.as_mojibake(p)) == p for p in paragraphs)
+    assert read >= 0.97 * len(paragraphs)

@@ -18,6 +18,10 @@ Steps, in order:
 - `fix_lost_characters`: umlauts replaced by "?" or U+FFFD, restored where the
   lexicon admits one reading.
 
+A text that is UTF-8 read as cp1252 as a whole (the commonest case) is read back
+in one C call (`read_whole`) where that gives exactly what the run-by-run step
+would: decided once per distinct run, not once per occurrence.
+
 Examples:
     >>> fix_text("Im Ukrainekrieg kÃ¤mpfen Nordkoreaner")
     'Im Ukrainekrieg kämpfen Nordkoreaner'
@@ -244,6 +248,9 @@ def fix_text(text: str) -> str:
     """Repair the mojibake in `text`; clean text comes back unchanged."""
     if not text or find_suspect(text) is None:
         return text  # as repair() would, without building its result (many short texts are clean)
+    if _entity_step_idle(text) and (whole := read_whole(text)) is not None:
+        # repair()'s first encoding step, without listing its changes; the rest goes on from there
+        return whole if find_suspect(whole) is None else repair(whole).text
     return repair(text).text
 
 
@@ -283,6 +290,141 @@ def repair(
         if not (decoded or restored) or current == start_of_round:
             break
     return Repair(current, changes, unresolved)
+
+
+# --- The whole text read back at once ----------------------------------------------------
+
+# A document read in cp1252 as a whole is the commonest mojibake: its bytes, taken back
+# through cp1252 in C, are the UTF-8 it was. That reading is used only where it is exactly
+# what the run-by-run step (`fix_utf8_mojibake`) would choose, which is decided once per
+# distinct run (a German text has a few dozen) instead of once per occurrence.
+WHOLE_TEXT_CODEC = "sloppy-windows-1252"
+WHOLE_TEXT_SLACK = 3.0  # nats beyond the step's own margins: its costs see the run's neighbours, ours do not
+WHOLE_TEXT_FIRST_PIECE = 2048  # characters tried first
+_ASCII_TO_SPACE = bytes(32 if byte < 0x80 else byte for byte in range(256))
+
+
+def _utf8_piece(data: bytes) -> str:
+    """`data` as UTF-8, which may end inside a character (a piece cut from longer bytes)."""
+    return codecs.getincrementaldecoder("utf-8")().decode(data, final=False)
+
+
+def _letter_class(test: str) -> str:
+    """A character class of the letters from À to the end of Cyrillic that pass `test`."""
+    return re.escape("".join(ch for ch in map(chr, range(0xC0, 0x500)) if getattr(ch, test)()))
+
+
+_SMALL, _CAPITAL = _letter_class("islower"), _letter_class("isupper")
+# Where the run-by-run step would give a decoded letter another case than it has as read
+# (`_case_context`: mojibake re-cased with its word or line): a small letter before a capital
+# ("üBER"), after two ("GRöSSE"), or ending a word after one ("Fü"); a capital after a small
+# letter ("lÄnge"); and, named `alone`, a letter standing alone ("Module à 400"): a capital
+# if its line is all caps.
+_CASE_AT_STAKE = re.compile(
+    f"[{_SMALL}{_CAPITAL}](?:"
+    f"(?<=[{_SMALL}])(?=[A-Z{_CAPITAL}])"
+    f"|(?<=[A-Z{_CAPITAL}]{{2}}[{_SMALL}])"
+    f"|(?<=[A-Z{_CAPITAL}][{_SMALL}])(?![a-z{_SMALL}])"
+    f"|(?<=[a-z{_SMALL}][{_CAPITAL}])"
+    r"|(?P<alone>(?<![^\W\d_].)(?![^\W\d_]))"
+    ")"
+)
+_SMALL_ASCII = re.compile("[a-z]")
+# Characters each way that `_case_context` surely sees of the run's line: it looks 200
+# characters of mojibake each way, and one decoded character was at most four of them.
+LONE_LETTER_WINDOW = 50
+
+
+def read_whole(text: str) -> str | None:
+    """`text` read back whole as the UTF-8 it was (one layer through cp1252), or None
+    unless that is what the encoding step would make of every run in it.
+
+    It is, when every non-ASCII character belongs to cp1252 and the bytes are UTF-8,
+    every distinct run has that reading as the step's clear choice
+    (`_whole_text_run`: read, preferred to any other reading by more than the
+    step's margins, self-evident or vouched for by a self-evident one), and
+    no decoded letter stands where the step would re-case it (`_CASE_AT_STAKE`).
+    """
+    if "\ufffd" in text:
+        return None  # (ftfy's sloppy cp1252 writes U+FFFD as byte 1A: it would vanish into a control)
+    try:
+        # a first piece in C, so that clean text (whose first "ä" is no UTF-8) costs nothing more
+        _utf8_piece(text[:WHOLE_TEXT_FIRST_PIECE].encode(WHOLE_TEXT_CODEC))
+        raw = text.encode(WHOLE_TEXT_CODEC)
+        decoded = raw.decode("utf-8")
+    except UnicodeError:
+        return None
+    if decoded == text:
+        return None
+    evidenced: set[tuple[str, int]] = set()
+    vouched: list[frozenset[tuple[str, int]]] = []
+    for run in set(raw.translate(_ASCII_TO_SPACE).split()):
+        verdict = _whole_text_run(run)
+        if verdict is None:
+            return None
+        self_evident, evidence = verdict
+        if self_evident:
+            evidenced |= evidence
+        else:
+            vouched.append(evidence)
+    if any(evidence.isdisjoint(evidenced) for evidence in vouched):
+        return None
+    return None if _case_at_stake(decoded) else decoded
+
+
+def _case_at_stake(decoded: str) -> bool:
+    """Whether the step might give a decoded letter another case (`_CASE_AT_STAKE`; a letter
+    standing alone only when no small ASCII letter near it shows that its line is not all caps)."""
+    for m in _CASE_AT_STAKE.finditer(decoded):
+        if m.group("alone") is None:
+            return True
+        start = max(decoded.rfind("\n", 0, m.start()) + 1, m.start() - LONE_LETTER_WINDOW)
+        line_end = decoded.find("\n", m.end())
+        end = min(len(decoded) if line_end < 0 else line_end, m.end() + LONE_LETTER_WINDOW)
+        if not _SMALL_ASCII.search(decoded, start, end):
+            return True
+    return False
+
+
+@lru_cache(maxsize=4096)
+def _whole_text_run(raw: bytes) -> tuple[bool, frozenset[tuple[str, int]]] | None:
+    """For one run of the text (as its bytes): whether the step's reading of it is
+    self-evident and what it vouches for, when that reading is the run's UTF-8 read
+    through cp1252 whatever its neighbours and the text's preferred code page; else None."""
+    run, wanted = raw.decode(WHOLE_TEXT_CODEC), raw.decode("utf-8")
+    if not (_GATE_PAIR.search(run) or _has_c1(run)):
+        return None  # a run the step does not read
+    base, options = readings(run, "", "", NO_CASE)
+    chosen = [r for r in options.values() if r.text == wanted and r.layers == 1]
+    if not chosen:
+        return None
+    best = min(r.cost for r in chosen)
+    if best + GUARD_MARGIN + WHOLE_TEXT_SLACK > base:
+        return None  # it might not pass the guard between other neighbours
+    if any(r.cost < best for r in options.values() if r.text != wanted):
+        return None  # another reading is cheaper: the text's preferred code page decides
+    # No other reading is cheaper, so no code page gains more on the text than cp1252, which
+    # reads every run: the preferred code page reads each run so, and no other reading is
+    # favoured. (Neighbours only widen the gap: the other readings are characters German
+    # text does not have, such as "Ǹ" for "é", whose pairs with any neighbour cost the most.)
+    reading = chosen[0]
+    return reading.self_evident, frozenset(reading.evidence)
+
+
+def _whole_text_changes(text: str, decoded: str) -> list[Change]:
+    """The changes of `read_whole`, run by run, as `fix_utf8_mojibake` reports them."""
+    changes = []
+    for m in _NON_ASCII_RUN.finditer(text):
+        run = m.group()
+        reading = best_reading(run, "", "", NO_CASE)
+        assert reading is not None  # every run was read by `read_whole`
+        changes.append(_trimmed(m.start(), run, run.encode(WHOLE_TEXT_CODEC).decode("utf-8"), reading.reason))
+    return changes
+
+
+def _entity_step_idle(text: str) -> bool:
+    """Whether repair()'s entity step leaves `text` as it is (it runs before the encoding steps)."""
+    return "&" not in text or "<" in text or not fix_entity_mojibake(text)
 
 
 def _encoding_rounds(
@@ -881,6 +1023,8 @@ def fix_entity_mojibake(text: str) -> list[Change]:
 
 def fix_encoding(text: str, mojibake: bool = True, mixups: bool = True, use_ftfy: bool = True) -> list[Change]:
     """Edits that undo the text's encoding damage: the more German of the two explanations."""
+    if mojibake and (whole := read_whole(text)) is not None:
+        return _whole_text_changes(text, whole)
     edits = fix_utf8_mojibake(text) if mojibake else []
     if mixups and _could_be_mixed_up(text) and not _mixup_cannot_beat(text, edits) and not _mixup_cannot_fire(text):
         mixed_up = fix_codepage_mixup(text)
