@@ -11,6 +11,7 @@ the work it skips; these tests pin the claims:
 - where repair() does not call `fix_lost_characters`, it would have found nothing;
 - where `_could_be_mixed_up` or `_mixup_cannot_fire` rule a mix-up out,
   `fix_codepage_mixup` indeed returns nothing;
+- `_gated_runs` finds the same runs in the text's `suspect_lines` as in the whole text;
 - `profile.cost`, which walks only the non-ASCII runs, gives the same float as a
   walk over every character;
 - where `read_whole` reads a text back whole, `repair` and `fix_text` give exactly
@@ -47,7 +48,7 @@ INTERESTING = (
     "aeZt ?&#;1.\n"
     + "äöüß"
     + GERMAN_TYPOGRAPHY
-    + "👍☕→éÃÂâ¤¼Ÿ™ñØÓıš\x85\x9a\ufffd"
+    + "👍☕→éÃÂâ¤¼Ÿ™ñØÓıš\x85\x9a\ufffdÄƒƑ─ÅĂÿ±"
     + STRONG_LEAD_CHARS
     + CONTINUATION_CHARS[:48]
 )
@@ -356,3 +357,45 @@ def test_read_whole_reads_nearly_every_cp1252_paragraph() -> None:
     paragraphs = german_paragraphs()
     read = sum(repair_module.read_whole(corrupt.as_mojibake(p)) == p for p in paragraphs)
     assert read >= 0.97 * len(paragraphs)
+
+
+# --- Gated runs lie in suspect lines -------------------------------------------------------
+
+
+def gated_runs_in(text: str, lines: list[tuple[int, int]] | None) -> list[tuple[int, int]]:
+    return list(repair_module._gated_runs(text, lines))
+
+
+# (text, why) -- each has a gated run; its line must be a suspect line
+GATE_CASES = [
+    ("gemäß Ä± x", "a C4 pair of cp1252"),
+    ("so ä± klein", "the same, lower-cased"),
+    ("Zeile\nƒä Text", "a C4 pair of Mac Roman, continued by a German letter"),
+    ("A─┐B", "a C4 pair of cp850"),
+    ("Ã\u00a0x", "a strong pair"),
+    ("BÅ und", "a lead before a space: a lost non-breaking space"),
+    ("x\x85y", "a C1 control"),
+]
+
+
+@pytest.mark.parametrize(("text", "why"), GATE_CASES)
+def test_gate_cases_lie_in_suspect_lines(text: str, why: str) -> None:
+    runs = gated_runs_in(text, None)
+    assert runs, why
+    assert gated_runs_in(text, repair_module.suspect_lines(text)) == runs, why
+
+
+def test_gemaess_is_no_gate() -> None:
+    assert gated_runs_in("Er handelt gemäß der Regel.", None) == []  # "äß" is a pair of no code page
+
+
+@given(interesting_text)
+def test_gated_runs_lie_in_suspect_lines(text: str) -> None:
+    assert gated_runs_in(text, repair_module.suspect_lines(text)) == gated_runs_in(text, None)
+
+
+def test_gated_runs_lie_in_suspect_lines_on_damaged_fixtures() -> None:
+    for paragraph in german_paragraphs()[::4]:
+        for damage in corrupt.CORRUPTIONS.values():
+            text = damage(paragraph)
+            assert gated_runs_in(text, repair_module.suspect_lines(text)) == gated_runs_in(text, None), text[:60]

@@ -115,13 +115,19 @@ def _strong_lead_chars() -> str:
 STRONG_LEAD_CHARS = _strong_lead_chars()
 
 
-def lead_characters(byte: int) -> str:
-    """The characters `byte` decodes to in every mojibake code page, with their case partners."""
-    chars: set[str] = set()
+def lead_pairs(byte: int) -> list[tuple[str, str]]:
+    """(lead characters, continuation characters) of each code page for sequences that
+    start with `byte`, with case partners: only a lead and a continuation of the same code
+    page make a sequence ("Ä±" is "ı" in cp1252; "äß" is none in any code page)."""
+    pairs: dict[str, set[str]] = {}
     for codec in MOJIBAKE_CODECS:
-        ch = bytes([byte]).decode(codec)
-        chars.update(c for c in (ch, ch.lower(), ch.upper()) if len(c) == 1)
-    return "".join(sorted(chars))
+        half = upper_half(codec)
+        lead = bytes([byte]).decode(codec)
+        leads = "".join(sorted({c for c in (lead, lead.lower(), lead.upper()) if len(c) == 1}))
+        conts = pairs.setdefault(leads, set())
+        for ch in half[: 0xC0 - 0x80]:
+            conts.update(c for c in (ch, ch.lower(), ch.upper()) if len(c) == 1)
+    return [(leads, "".join(sorted(conts))) for leads, conts in pairs.items()]
 
 
 @lru_cache(maxsize=32)

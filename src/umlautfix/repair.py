@@ -58,7 +58,7 @@ from .charmaps import (
     STRONG_LEAD_CHARS,
     case_variant_bytes,
     family,
-    lead_characters,
+    lead_pairs,
     upper_half,
 )
 from .profile import COMMON_PUNCTUATION, char_cost, cost, german_profile
@@ -130,16 +130,23 @@ _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 _MOJIBAKE_PAIR = re.compile(f"[{re.escape(LEAD_CHARS)}][{re.escape(CONTINUATION_CHARS)}]")
 # "â€", "Ã¤": a lead character of German mojibake before a continuation character.
 _STRONG_PAIR = re.compile(f"[{re.escape(STRONG_LEAD_CHARS)}][{re.escape(CONTINUATION_CHARS)}]")
-# Runs worth reading: a strong pair, or byte C4's character (Turkish ı ş ğ, Polish ą ć ę: "Ä±") before a continuation.
-_GATE_PAIR = re.compile(f"[{re.escape(STRONG_LEAD_CHARS + lead_characters(0xC4))}][{re.escape(CONTINUATION_CHARS)}]")
+# Runs worth reading: a strong pair, or byte C4's character before a continuation of the same
+# code page (Turkish ı ş ğ, Polish ą ć ę: "Ä±"; not "äß" of "gemäß").
+_C4_PAIRS = [(re.escape(leads), re.escape(conts)) for leads, conts in lead_pairs(0xC4)]
+_GATE_PAIR = re.compile(
+    f"[{re.escape(STRONG_LEAD_CHARS)}][{re.escape(CONTINUATION_CHARS)}]"
+    + "".join(f"|[{leads}][{conts}]" for leads, conts in _C4_PAIRS)
+)
 # A lost non-breaking space (byte A0 after C2, C3 or C5) where A0 reads as a no-break space.
 NBSP_LEADS = "ÂÃĂÅ"
 # What makes a run worth reading (`_read_run`): a gate pair, a C1 control, a lead before a space.
 # One character class first, the conditions after it: `re` skips ahead fast only so.
-_GATE_LEADS = re.escape(STRONG_LEAD_CHARS + lead_characters(0xC4))
+_GATE_LEADS = re.escape(STRONG_LEAD_CHARS) + "".join(leads for leads, _ in _C4_PAIRS)
 _RUN_GATE = re.compile(
     f"[{_GATE_LEADS}{NBSP_LEADS}\x80-\x9f]"
-    f"(?:(?<=[{_GATE_LEADS}])(?=[{re.escape(CONTINUATION_CHARS)}])|(?<=[\x80-\x9f])|(?<=[{NBSP_LEADS}])(?= ))"
+    f"(?:(?<=[{re.escape(STRONG_LEAD_CHARS)}])(?=[{re.escape(CONTINUATION_CHARS)}])"
+    + "".join(f"|(?<=[{leads}])(?=[{conts}])" for leads, conts in _C4_PAIRS)
+    + f"|(?<=[\x80-\x9f])|(?<=[{NBSP_LEADS}])(?= ))"
 )
 _ENTITY = r"&(?:[A-Za-z][A-Za-z0-9]{1,7}|#[0-9]{2,7}|#[xX][0-9a-fA-F]{2,6});"
 _ENTITY_RUN = re.compile(f"{_ENTITY}(?:{_ENTITY})*")  # "&" first: `re` skips ahead to it fast
@@ -153,9 +160,11 @@ _CP1252 = upper_half("sloppy-windows-1252")  # the characters of bytes 80-FF
 # rarely has any (its ß, „“ and € before a space, "Mo–Fr" are no reason to look).
 _SUSPECT = re.compile(
     r"(?=[?&\x80-\U0010ffff])(?:"  # every alternative starts at a non-ASCII character, "?" or "&": ASCII fails fast
-    f"[{re.escape(STRONG_LEAD_CHARS)}][{re.escape(CONTINUATION_CHARS)}]|[ÂÃ] "  # "Ã¤", "â€", "├ñ"; "Â " for NBSP
-    f"|[{re.escape(_CP1252[0x42:0x75])}][{re.escape(_CP1252[:0x40])}]"  # any UTF-8 pair read as cp1252 ("Tiáº¿ng")
-    r"|[\x80-\x9f\ufffd\u00a4]"  # C1 controls, replacement characters, "¤" for "€"
+    f"[{re.escape(STRONG_LEAD_CHARS)}][{re.escape(CONTINUATION_CHARS)}]"  # "Ã¤", "â€", "├ñ"
+    f"|[{NBSP_LEADS}] "  # "Â " for a lost non-breaking space
+    + "".join(f"|[{leads}][{conts}]" for leads, conts in _C4_PAIRS)  # "Ä±": every gate pair is a suspect
+    + f"|[{re.escape(_CP1252[0x42:0x75])}][{re.escape(_CP1252[:0x40])}]"  # any UTF-8 pair read as cp1252 ("Tiáº¿ng")
+    + r"|[\x80-\x9f\ufffd\u00a4]"  # C1 controls, replacement characters, "¤" for "€"
     r"|(?<=[A-Za-z])\?+[A-Za-z]|(?<!\S)\?[a-z]"  # "Gr??e", "?bel"
     f"|{_ENTITY}"
     r"|(?<=[A-Za-z])[\u00a1-\u00bf\u00d7\u00f7\u2016-\u2027\u2030-\u205e](?=[A-Za-zÀ-ÖØ-öø-ÿ])"  # "Gr”áe", "f³r"
@@ -248,7 +257,7 @@ def fix_text(text: str) -> str:
     """Repair the mojibake in `text`; clean text comes back unchanged."""
     if not text or find_suspect(text) is None:
         return text  # as repair() would, without building its result (many short texts are clean)
-    if _entity_step_idle(text) and (whole := read_whole(text)) is not None:
+    if (whole := read_whole(text)) is not None and _entity_step_idle(text):
         # repair()'s first encoding step, without listing its changes; the rest goes on from there
         return whole if find_suspect(whole) is None else repair(whole).text
     return repair(text).text
@@ -581,7 +590,7 @@ class Reading:
         return {(codec, self.layers) for codec in self.codecs}
 
 
-def fix_utf8_mojibake(text: str) -> list[Change]:
+def fix_utf8_mojibake(text: str, lines: list[tuple[int, int]] | None = None) -> list[Change]:
     """Reinterpret runs of non-ASCII characters as the UTF-8 they once were.
 
     Each run gets a reading per code page. The code page that explains the
@@ -592,8 +601,10 @@ def fix_utf8_mojibake(text: str) -> list[Change]:
     umlaut, or „“€ through a common code page) is kept on its own evidence;
     any other (é, à, a lost non-breaking space, a rare code page) only when a
     self-evident reading in the same text went through the same code page.
+
+    `lines`, when given, are the text's `suspect_lines`: every run read lies in one.
     """
-    found = [located for start, end in _gated_runs(text) if (located := _read_run(text, start, end))]
+    found = [located for start, end in _gated_runs(text, lines) if (located := _read_run(text, start, end))]
     if not found:
         return []
     gains: dict[str, float] = {}
@@ -620,21 +631,23 @@ def fix_utf8_mojibake(text: str) -> list[Change]:
     ]
 
 
-def _gated_runs(text: str) -> Iterator[tuple[int, int]]:
+def _gated_runs(text: str, lines: list[tuple[int, int]] | None = None) -> Iterator[tuple[int, int]]:
     """Start and end of each run of non-ASCII characters that `_read_run` reads (one
     with a gate pair, a C1 control, or a lead before a space), found by one `re`
-    scan instead of a look at every run: clean German has thousands of runs ("ä")."""
+    scan instead of a look at every run: clean German has thousands of runs ("ä").
+    Given the text's `suspect_lines`, only they are scanned: each gate hit is a suspect."""
     end = 0
-    for hit in _RUN_GATE.finditer(text):
-        if hit.start() < end:
-            continue  # in the run just read
-        start = hit.start()
-        while start > 0 and text[start - 1] >= "\x80":
-            start -= 1
-        run = _NON_ASCII_RUN.match(text, start)
-        assert run is not None
-        end = run.end()
-        yield start, end
+    for region_start, region_end in [(0, len(text))] if lines is None else lines:
+        for hit in _RUN_GATE.finditer(text, region_start, region_end):
+            if hit.start() < end:
+                continue  # in the run just read
+            start = hit.start()
+            while start > 0 and text[start - 1] >= "\x80":
+                start -= 1
+            run = _NON_ASCII_RUN.match(text, start)
+            assert run is not None
+            end = run.end()
+            yield start, end
 
 
 def _read_run(text: str, start: int, end: int) -> tuple[int, int, float, dict[str, Reading]] | None:
@@ -1025,13 +1038,14 @@ def fix_encoding(text: str, mojibake: bool = True, mixups: bool = True, use_ftfy
     """Edits that undo the text's encoding damage: the more German of the two explanations."""
     if mojibake and (whole := read_whole(text)) is not None:
         return _whole_text_changes(text, whole)
-    edits = fix_utf8_mojibake(text) if mojibake else []
+    lines = suspect_lines(text)  # both steps look only there (one scan of the text for both)
+    edits = fix_utf8_mojibake(text, lines) if mojibake else []
     if mixups and _could_be_mixed_up(text) and not _mixup_cannot_beat(text, edits) and not _mixup_cannot_fire(text):
         mixed_up = fix_codepage_mixup(text)
         if mixed_up and (not edits or cost(apply_changes(text, mixed_up)) < cost(apply_changes(text, edits))):
             edits = mixed_up
     if use_ftfy and mojibake:
-        edits = prefer_ftfy_where_better(text, edits)
+        edits = prefer_ftfy_where_better(text, edits, lines)
     return edits
 
 
@@ -1178,7 +1192,9 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
         yield m.start(), m.group()
 
 
-def prefer_ftfy_where_better(text: str, edits: list[Change]) -> list[Change]:
+def prefer_ftfy_where_better(
+    text: str, edits: list[Change], lines: list[tuple[int, int]] | None = None
+) -> list[Change]:
     """Line by line, take ftfy's repair (with ours on top of it) where it reads better.
 
     ftfy's edits are vetoed where they replace ordinary German ("»Ü" -> "Ȇ",
@@ -1189,7 +1205,7 @@ def prefer_ftfy_where_better(text: str, edits: list[Change]) -> list[Change]:
     result: list[Change] = []
     pending = sorted((c for c in edits if c.start < len(text)), key=lambda c: c.start)
     first = 0  # pending[first:] start at or after the current line
-    for offset, end, suspect in _lines_worth_a_look(text, pending):
+    for offset, end, suspect in _lines_worth_a_look(text, pending, suspect_lines(text) if lines is None else lines):
         last = first
         while last < len(pending) and pending[last].start < end:
             last += 1
@@ -1201,11 +1217,23 @@ def prefer_ftfy_where_better(text: str, edits: list[Change]) -> list[Change]:
     return result
 
 
-def _lines_worth_a_look(text: str, edits: list[Change]) -> list[tuple[int, int, bool]]:
-    """(start, end, has a suspect) of the lines (as `_lines` cuts them) that hold the
-    start of one of `edits` (sorted) or a suspect (`find_suspect`; no match of it
-    spans a line end, and it looks at the same neighbours in the text as in the
-    line), in order: the other lines come through `prefer_ftfy_where_better` as they are."""
+def suspect_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line (as `_lines` cuts them) that holds a suspect (`find_suspect`;
+    no match of it spans a line end, and it looks at the same neighbours in the text as in
+    the line), in order."""
+    lines = []
+    pos = 0
+    while (found := find_suspect(text, pos)) is not None:
+        line_start = text.rfind("\n", 0, found[0]) + 1
+        pos = text.find("\n", found[0]) + 1 or len(text)
+        lines.append((line_start, pos))
+    return lines
+
+
+def _lines_worth_a_look(text: str, edits: list[Change], suspects: list[tuple[int, int]]) -> list[tuple[int, int, bool]]:
+    """(start, end, has a suspect) of the lines that hold the start of one of `edits`
+    (sorted) or a suspect (`suspects`: the text's `suspect_lines`), in order: the other
+    lines come through `prefer_ftfy_where_better` as they are."""
     lines: dict[int, tuple[int, bool]] = {}
     line_end = 0
     for change in edits:
@@ -1213,11 +1241,8 @@ def _lines_worth_a_look(text: str, edits: list[Change]) -> list[tuple[int, int, 
             line_start = text.rfind("\n", 0, change.start) + 1
             line_end = text.find("\n", change.start) + 1 or len(text)
             lines[line_start] = (line_end, False)
-    pos = 0
-    while (found := find_suspect(text, pos)) is not None:
-        line_start = text.rfind("\n", 0, found[0]) + 1
-        pos = text.find("\n", found[0]) + 1 or len(text)
-        lines[line_start] = (pos, True)
+    for line_start, end in suspects:
+        lines[line_start] = (end, True)
     return [(start, end, suspect) for start, (end, suspect) in sorted(lines.items())]
 
 
