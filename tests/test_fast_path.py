@@ -91,6 +91,9 @@ FIRST_LOOK_CASES = [
     ("Daumen 👍 hoch", None, "an emoji on its own"),
     ("m² Fläche", None, "a superscript after a word, before a space"),
     (" ²x", (1, 2), "a superscript starting a word"),
+    ("Wie geht's? Gut & schnell: Gr??e", (29, 32), "ASCII: past a '?' and an '&' that start nothing"),
+    ("R&amp;D", (1, 6), "ASCII: an entity"),
+    ("Fragen? Antworten!", None, "ASCII: a question mark before a space"),
 ]
 
 
@@ -108,6 +111,12 @@ def test_find_suspect_equals_the_detailed_pattern_on_all_short_strings() -> None
             text = "".join(chars)
             for pos in range(size + 1):
                 assert repair_module.find_suspect(text, pos) == suspect_span(text, pos), (text, pos)
+
+
+@given(st.text(alphabet="aZ ?&#;1x\n.", max_size=30), st.integers(min_value=0, max_value=30))
+def test_find_suspect_equals_the_detailed_pattern_in_ascii(text: str, pos: int) -> None:
+    pos = min(pos, len(text))
+    assert repair_module.find_suspect(text, pos) == suspect_span(text, pos)
 
 
 @given(interesting_text, st.integers(min_value=0, max_value=24))

@@ -240,8 +240,8 @@ def find_suspect(text: str, pos: int = 0) -> tuple[int, int] | None:
     scans at `re`'s fast speed for a character that every match of `_SUSPECT` has
     at its start or just after it, and `_SUSPECT` is tried only there.
     """
-    if text.isascii() and text.find("?", pos) < 0 and text.find("&", pos) < 0:
-        return None  # (isascii is free, find runs at memory speed) in ASCII only "?" and "&" may start a match
+    if text.isascii():
+        return _ascii_suspect(text, pos)
     hit = _FIRST_LOOK.search(text, pos)  # (a search, not finditer: most texts have no hit at all)
     while hit is not None:
         at = hit.start()
@@ -250,6 +250,22 @@ def find_suspect(text: str, pos: int = 0) -> tuple[int, int] | None:
             if match is not None:
                 return match.span()
         hit = _FIRST_LOOK.search(text, hit.end())
+    return None
+
+
+def _ascii_suspect(text: str, pos: int) -> tuple[int, int] | None:
+    """`find_suspect` in ASCII text, where only "?" and "&" may start a match: `_SUSPECT`
+    is tried at each of them, found by `str.find` at memory speed (isascii is free)."""
+    question, ampersand = text.find("?", pos), text.find("&", pos)
+    while question >= 0 or ampersand >= 0:
+        at = ampersand if question < 0 or 0 <= ampersand < question else question
+        match = _SUSPECT.match(text, at)
+        if match is not None:
+            return match.span()
+        if at == question:
+            question = text.find("?", at + 1)
+        else:
+            ampersand = text.find("&", at + 1)
     return None
 
 
