@@ -324,7 +324,7 @@ def repair(
 # what the run-by-run step (`fix_utf8_mojibake`) would choose, which is decided once per
 # distinct run (a German text has a few dozen) instead of once per occurrence.
 WHOLE_TEXT_CODEC = "sloppy-windows-1252"
-WHOLE_TEXT_SLACK = 3.0  # nats beyond the step's own margins: its costs see the run's neighbours, ours do not
+WHOLE_TEXT_SLACK = 3.0  # nats beyond the guard's margin: the step's costs see the run's neighbours, ours do not
 WHOLE_TEXT_FIRST_PIECE = 2048  # characters tried first
 _ASCII_TO_SPACE = bytes(32 if byte < 0x80 else byte for byte in range(256))
 
@@ -365,10 +365,10 @@ def read_whole(text: str) -> str | None:
     unless that is what the encoding step would make of every run in it.
 
     It is, when every non-ASCII character belongs to cp1252 and the bytes are UTF-8,
-    every distinct run has that reading as the step's clear choice
-    (`_whole_text_run`: read, preferred to any other reading by more than the
-    step's margins, self-evident or vouched for by a self-evident one), and
-    no decoded letter stands where the step would re-case it (`_CASE_AT_STAKE`).
+    every distinct run has that reading as the step's choice (`_whole_text_run`:
+    read, clear of the guard, no other reading cheaper, self-evident or vouched
+    for by a self-evident one), and no decoded letter stands where the step would
+    re-case it (`_case_at_stake`).
     """
     if "\ufffd" in text:
         return None  # (ftfy's sloppy cp1252 writes U+FFFD as byte 1A: it would vanish into a control)
@@ -436,7 +436,7 @@ def _whole_text_run(raw: bytes) -> tuple[bool, frozenset[tuple[str, int]]] | Non
     return reading.self_evident, frozenset(reading.evidence)
 
 
-def _whole_text_changes(text: str, decoded: str) -> list[Change]:
+def _whole_text_changes(text: str) -> list[Change]:
     """The changes of `read_whole`, run by run, as `fix_utf8_mojibake` reports them."""
     changes = []
     for m in _NON_ASCII_RUN.finditer(text):
@@ -1052,8 +1052,8 @@ def fix_entity_mojibake(text: str) -> list[Change]:
 
 def fix_encoding(text: str, mojibake: bool = True, mixups: bool = True, use_ftfy: bool = True) -> list[Change]:
     """Edits that undo the text's encoding damage: the more German of the two explanations."""
-    if mojibake and (whole := read_whole(text)) is not None:
-        return _whole_text_changes(text, whole)
+    if mojibake and read_whole(text) is not None:
+        return _whole_text_changes(text)
     lines = suspect_lines(text)  # both steps look only there (one scan of the text for both)
     edits = fix_utf8_mojibake(text, lines) if mojibake else []
     if mixups and _could_be_mixed_up(text) and not _mixup_cannot_beat(text, edits) and not _mixup_cannot_fire(text):
