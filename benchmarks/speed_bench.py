@@ -39,6 +39,7 @@ Run from the repository root:
     python benchmarks/speed_bench.py --quick    # smoke run, well under a minute
     python benchmarks/speed_bench.py --profile  # cProfile of umlautfix.fix_text instead
     python benchmarks/speed_bench.py --quick --text-only  # the repair rows and their targets only
+    python benchmarks/speed_bench.py --cli-only --cli-size 50  # the large-file CLI run alone
 """
 
 from __future__ import annotations
@@ -586,6 +587,16 @@ def profile(inputs: Inputs, top: int = 15) -> None:
         stats.sort_stats("cumulative").print_stats(top)
 
 
+def cli_only(size_mb: float, repeat: int) -> int:
+    """The CLI part alone (--cli-only): no in-memory inputs are built, no peers are timed."""
+    python = sys.version.split()[0]
+    print(f"# umlautfix CLI speed, best of {repeat}; Python {python}; umlautfix {umlautfix.__version__}")
+    print(f"# umlautfix imported from {Path(umlautfix.__file__).parent}")
+    cli = bench_cli(size_mb, repeat)
+    print_cli_report(cli)
+    return 0 if cli.failure == "" else 1
+
+
 # --- main ---------------------------------------------------------------------------------
 
 
@@ -602,6 +613,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=3, help="samples per measurement, best kept (at least 3)")
     parser.add_argument("--skip-cli", action="store_true", help="leave out the large-file CLI run")
     parser.add_argument(
+        "--cli-only",
+        action="store_true",
+        help="only the large-file CLI run and its target (the file is --cli-size MB, default 200)",
+    )
+    parser.add_argument(
         "--text-only",
         action="store_true",
         help="time only the repair (str -> str) rows and print their targets: no detection, floors or CLI",
@@ -611,6 +627,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     args.size = args.size if args.size is not None else (0.2 if args.quick else 2.0)
     if args.cli_size is None and args.quick:
         args.cli_size = 3.0
+    if args.cli_only and (args.skip_cli or args.text_only or args.profile):
+        parser.error("--cli-only runs the CLI part alone: it excludes --skip-cli, --text-only and --profile")
     if args.repeat < 3:
         parser.error("--repeat must be at least 3: best of fewer is not a measurement on a noisy machine")
     return args
@@ -620,6 +638,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(line_buffering=True)  # each table shows up as soon as it is measured
+    if args.cli_only:
+        return cli_only(args.cli_size or CLI_MAX_MB, args.repeat)
     inputs = build_inputs(args.size)
     warm_up(inputs)
     if args.profile:

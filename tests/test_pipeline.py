@@ -366,6 +366,82 @@ def test_written_bytes_are_the_encoded_output_text(lines: list[tuple[str, str]],
     assert sink.getvalue() == "".join(written).encode()
 
 
+# ---------------------------------------------------------------------------- nobody watching: the same result
+
+# Lines of every kind the stream handles differently: clean, clean but suspect to the first look
+# ("Café", "→"), repaired, damage found and left alone ("x\ufffdy": no word fits), a cp1252 line in
+# a UTF-8 file (decoded on its own), CR-only line ends (one long "line").
+WATCH_PIECES = [
+    *LINE_PIECES,
+    "Pfeil → hier",
+    "x\ufffdy bleibt",
+    mojibake("Größe") + " und Café",
+    "ß" * 40,
+    "alt\rMac\rZeilen",
+]
+
+
+def _stream_both_ways(data: bytes, **options: object) -> tuple[tuple[bytes, object], tuple[bytes, object]]:
+    """fix_stream with nobody watching (segments cut as it likes) and with a watcher (every segment shown)."""
+    unwatched = run(data, **options)
+    sink = io.BytesIO()
+    watched = fix_stream(io.BytesIO(data), sink, watchers=[Watcher()], **options)  # type: ignore[arg-type]
+    return unwatched, (sink.getvalue(), watched)
+
+
+RESULT_FACTS = ("changes", "unresolved", "fallback_lines", "change_count", "unresolved_count", "lines", "identical")
+
+
+def _result_facts(result: object) -> tuple[object, ...]:
+    return tuple(getattr(result, name) for name in RESULT_FACTS)
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from(WATCH_PIECES), st.sampled_from(["\n", "\r\n"])), max_size=30),
+    st.sampled_from([b"", "ä\n".encode("cp1252"), mojibake("für\n").encode("cp1252")]),
+    st.sampled_from([1, 5, 64, 1 << 20]),
+    st.sampled_from([6, 1 << 20]),
+)
+def test_nobody_watching_gives_the_same_bytes_and_result(
+    lines: list[tuple[str, str]], eight_bit_line: bytes, chunk: int, max_line: int
+) -> None:
+    # without watchers the stream reads smaller blocks and keeps lines that repair() returns
+    # unchanged inside the stretch around them; what is written and reported must not change
+    data = "".join(line + end for line, end in lines).encode()
+    half = data.find(b"\n", len(data) // 2) + 1
+    data = data[:half] + eight_bit_line + data[half:]
+    (out_a, result_a), (out_b, result_b) = _stream_both_ways(data, chunk_bytes=chunk, max_line_bytes=max_line)
+    assert out_a == out_b
+    assert _result_facts(result_a) == _result_facts(result_b)
+
+
+UNWATCHED_CASES = [
+    # (text, expected output, (line, column, before, after) of each change, why)
+    ("Café\nPfeil → hier\n" * 3, "Café\nPfeil → hier\n" * 3, [], "clean lines the first look points at: unchanged"),
+    (
+        "Café\n" + mojibake("Größe") + "\nPfeil → hier\n",
+        "Café\nGröße\nPfeil → hier\n",
+        [(2, 3, "Ã¶ÃŸ", "öß")],  # "GrÃ¶ÃŸe": the run of mojibake starts at the third character
+        "a repaired line between two suspect clean ones: located in its own line",
+    ),
+    ("a\nx\ufffdy\n", "a\nx\ufffdy\n", [], "damage left alone: unchanged, reported as unresolved"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "where", "why"), UNWATCHED_CASES, ids=[c[3][:30] for c in UNWATCHED_CASES]
+)
+def test_nobody_watching_writes_and_locates_as_expected(
+    text: str, expected: str, where: list[tuple[int, int, str, str]], why: str
+) -> None:
+    output, result = run(text.encode())
+    assert output == expected.encode(), why
+    changes = [(c.line, c.column, c.change.before, c.change.after) for c in result.changes]  # type: ignore[attr-defined]
+    assert changes == where, why
+    if "\ufffd" in expected:
+        assert [(u.line, u.column) for u in result.unresolved] == [(2, 1)], why  # type: ignore[attr-defined]
+
+
 @given(st.lists(st.sampled_from([*LINE_PIECES, "ß" * 40, "x" * 40]), min_size=1, max_size=20), st.data())
 def test_raw_cursor_cuts_the_bytes_where_the_text_is_cut(lines: list[str], data: st.DataObject) -> None:
     # cuts at line starts, then at the end: each piece of bytes is the piece of text, encoded
