@@ -28,6 +28,7 @@ from umlautfix.pipeline import (
     UnencodableError,
     UnifiedDiff,
     Watcher,
+    _line_blocks,
     _RawCursor,
     detect_stream,
     fix_file,
@@ -89,6 +90,36 @@ def test_long_lines_are_cut_between_characters(max_line: int) -> None:
     assert output == data
     assert result.fallback_count == 0  # no piece failed to decode: no character was split
     assert result.lines == 2
+
+
+@given(
+    st.lists(st.sampled_from(["a", "ä", "€", "🔥", " ", "\r", "\n", "\r\n", "Zeile\n"]), max_size=80),
+    st.lists(st.integers(min_value=1, max_value=9), min_size=1, max_size=5),
+    st.integers(min_value=4, max_value=12),
+)
+def test_line_blocks_end_at_line_ends_or_cut_long_lines(pieces: list[str], reads: list[int], max_line: int) -> None:
+    data = "".join(pieces).encode()
+    chunks, start, turn = [], 0, 0
+    while start < len(data):  # reads of the sizes drawn, in turn
+        chunks.append(data[start : start + reads[turn % len(reads)]])
+        start += reads[turn % len(reads)]
+        turn += 1
+    blocks = list(_line_blocks(chunks, max_line))
+    assert b"".join(blocks) == data
+    assert all(blocks)
+    assert all(len(block) <= max_line + max(reads) for block in blocks)  # bounded memory: no whole long line
+    line_start = 0  # where the line holding the current block starts in `data`
+    offset = 0
+    for block in blocks[:-1]:
+        offset += len(block)
+        if block.endswith(b"\n"):
+            line_start = offset
+            continue
+        # a piece of a long line: no line end in it, and its line is longer than max_line
+        assert b"\n" not in block
+        assert len(block) <= max_line
+        line_end = data.find(b"\n", line_start) + 1 or len(data)
+        assert line_end - line_start > max_line
 
 
 # ---------------------------------------------------------------------------- a character split between two reads

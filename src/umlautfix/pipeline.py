@@ -277,22 +277,28 @@ class _Cursor:
 
 def _line_blocks(chunks: Iterable[bytes], max_line_bytes: int) -> Iterator[bytes]:
     """Cut a byte stream into blocks that end at a line end ('\\n'); a line longer than
-    `max_line_bytes` comes in pieces cut by `_safe_cut`."""
-    pending = b""
+    `max_line_bytes` comes in pieces cut by `_safe_cut`. The reads that end inside a line
+    are kept apart until the line ends (or grows too long): joining them on each read
+    copied a long line again for every read."""
+    pending: list[bytes] = []  # reads since the last line end, none holding a '\n'
+    size = 0
     for chunk in chunks:
-        data = pending + chunk if pending else chunk
-        cut = data.rfind(b"\n") + 1
+        cut = chunk.rfind(b"\n") + 1
         if cut:
-            yield data[:cut]
-            pending = data[cut:]
+            yield b"".join([*pending, memoryview(chunk)[:cut]]) if pending or cut < len(chunk) else chunk
+            pending, size = [chunk[cut:]] if cut < len(chunk) else [], len(chunk) - cut
         else:
-            pending = data
-        while len(pending) > max_line_bytes:
-            at = _safe_cut(pending, max_line_bytes)
-            yield pending[:at]
-            pending = pending[at:]
+            pending.append(chunk)
+            size += len(chunk)
+        if size > max_line_bytes:
+            long_line = b"".join(pending)
+            while len(long_line) > max_line_bytes:
+                at = _safe_cut(long_line, max_line_bytes)
+                yield long_line[:at]
+                long_line = long_line[at:]
+            pending, size = [long_line] if long_line else [], len(long_line)
     if pending:
-        yield pending
+        yield b"".join(pending)
 
 
 def _safe_cut(data: bytes, near: int) -> int:
