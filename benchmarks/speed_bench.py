@@ -47,6 +47,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import gc
+import json
 import math
 import pstats
 import re
@@ -111,6 +112,28 @@ PLAIN_LOOP = (
     "with open(sys.argv[1], 'rb') as src:\n"
     "    for line in src:\n"
     "        out.write(line.decode('utf-8').encode('utf-8'))\n"
+)
+# One in-process run of what the CLI runs (fix_file to /dev/null, nobody watching), with repair()
+# timed apart: how much of the CLI's time is repair() of the lines the first look points at.
+CLI_SPLIT = (
+    "import json, os, sys, time\n"
+    "from umlautfix import pipeline\n"
+    "real_repair = pipeline.repair\n"
+    "spent = [0.0, 0]\n"
+    "def timed_repair(text, **options):\n"
+    "    start = time.perf_counter()\n"
+    "    try:\n"
+    "        return real_repair(text, **options)\n"
+    "    finally:\n"
+    "        spent[0] += time.perf_counter() - start\n"
+    "        spent[1] += 1\n"
+    "pipeline.repair = timed_repair\n"
+    "start = time.perf_counter()\n"
+    "with open(os.devnull, 'wb') as sink:\n"
+    "    result = pipeline.fix_file(sys.argv[1], sink)\n"
+    "seconds = time.perf_counter() - start\n"
+    "print(json.dumps({'seconds': seconds, 'repair_seconds': spent[0], 'repaired_lines': spent[1],\n"
+    "                  'lines': result.lines, 'changes': result.change_count}))\n"
 )
 
 
@@ -485,12 +508,24 @@ def write_large_file(path: Path, paragraphs: Sequence[str], size_mb: float) -> i
 
 
 @dataclass(frozen=True)
+class CliSplit:
+    """Where the time of one in-process fix_file run goes: repair() of the suspect lines, and the rest."""
+
+    seconds: float
+    repair_seconds: float
+    repaired_lines: int
+    lines: int
+    changes: int
+
+
+@dataclass(frozen=True)
 class CliResult:
     """Runs of the CLI, of the plain loop over the same file, and of the bare import (in that order)."""
 
     nbytes: int
     runs: dict[str, list[ChildRun]]
     failure: str = ""  # a child's exit code and stderr when one failed
+    split: CliSplit | None = None
 
     def best_seconds(self, name: str) -> float:
         return min(r.seconds for r in self.runs[name])
@@ -528,7 +563,14 @@ def bench_cli(size_mb: float, repeat: int) -> CliResult:
                     return CliResult(nbytes, runs, failure=f"{name} exited {run.returncode}:\n{run.stderr}")
                 runs[name].append(run)
                 print(f"  ran {name}: {run.seconds:.1f} s", file=sys.stderr, flush=True)
-    return CliResult(nbytes, runs)
+        split = measure_cli_split(path)
+    return CliResult(nbytes, runs, split=split)
+
+
+def measure_cli_split(path: Path) -> CliSplit:
+    """One run of CLI_SPLIT in a child process (a fresh interpreter, as the CLI's)."""
+    done = subprocess.run([sys.executable, "-c", CLI_SPLIT, str(path)], capture_output=True, text=True, check=True)
+    return CliSplit(**json.loads(done.stdout))
 
 
 def print_cli_report(cli: CliResult) -> None:
@@ -545,6 +587,15 @@ def print_cli_report(cli: CliResult) -> None:
     print(render(["command", "best wall s", "MB/s", "peak RSS MiB"], rows))
     ratio_text = "n/a" if cli.speed_ratio is None else times(cli.speed_ratio)
     print(f"\nspeed ratio CLI / plain loop: {ratio_text} (target >= {CLI_TARGET}x)")
+    split = cli.split
+    if split is not None:
+        rest = split.seconds - split.repair_seconds
+        print(
+            f"\none in-process run of the same (fix_file, no startup): {split.seconds:.2f} s; "
+            f"repair() of the {split.repaired_lines:,} lines the first look points at "
+            f"(of {split.lines:,}; {split.changes:,} changes): {split.repair_seconds:.2f} s "
+            f"({split.repair_seconds / split.seconds:.0%}); the rest (read, decode, first look, write): {rest:.2f} s"
+        )
 
 
 # --- targets ------------------------------------------------------------------------------
