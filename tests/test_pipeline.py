@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from umlautfix.detect import SAMPLE_BYTES, BinaryInputError
 from umlautfix.pipeline import (
     AtomicWriter,
+    LineChange,
     RefusedSymlinkError,
     Segment,
     TextSample,
@@ -397,7 +398,7 @@ def test_written_bytes_are_the_encoded_output_text(lines: list[tuple[str, str]],
     assert sink.getvalue() == "".join(written).encode()
 
 
-# ---------------------------------------------------------------------------- nobody watching: the same result
+# ---------------------------------------------------------------------------- either cut: the same result
 
 # Lines of every kind the stream handles differently: clean, clean but suspect to the first look
 # ("Café", "→"), repaired, damage found and left alone ("x\ufffdy": no word fits), a cp1252 line in
@@ -413,11 +414,9 @@ WATCH_PIECES = [
 
 
 def _stream_both_ways(data: bytes, **options: object) -> tuple[tuple[bytes, object], tuple[bytes, object]]:
-    """fix_stream with nobody watching (segments cut as it likes) and with a watcher (every segment shown)."""
-    unwatched = run(data, **options)
-    sink = io.BytesIO()
-    watched = fix_stream(io.BytesIO(data), sink, watchers=[Watcher()], **options)  # type: ignore[arg-type]
-    return unwatched, (sink.getvalue(), watched)
+    """fix_stream as it cuts the stream (small reads, unchanged suspect lines kept in their block), and
+    with the verdict's sample taken (1 MiB reads, cut at every line repair() saw; its verdict is extra)."""
+    return run(data, **options), run(data, validate=True, **options)
 
 
 RESULT_FACTS = ("changes", "unresolved", "fallback_lines", "change_count", "unresolved_count", "lines", "identical")
@@ -433,11 +432,11 @@ def _result_facts(result: object) -> tuple[object, ...]:
     st.sampled_from([1, 5, 64, 1 << 20]),
     st.sampled_from([6, 1 << 20]),
 )
-def test_nobody_watching_gives_the_same_bytes_and_result(
+def test_either_cut_gives_the_same_bytes_and_result(
     lines: list[tuple[str, str]], eight_bit_line: bytes, chunk: int, max_line: int
 ) -> None:
-    # without watchers the stream reads smaller blocks and keeps lines that repair() returns
-    # unchanged inside the stretch around them; what is written and reported must not change
+    # unless it takes the verdict's sample, the stream reads smaller blocks and keeps lines that
+    # repair() returns unchanged inside the stretch around them; what is written and reported must not change
     data = "".join(line + end for line, end in lines).encode()
     half = data.find(b"\n", len(data) // 2) + 1
     data = data[:half] + eight_bit_line + data[half:]
@@ -446,7 +445,52 @@ def test_nobody_watching_gives_the_same_bytes_and_result(
     assert _result_facts(result_a) == _result_facts(result_b)
 
 
-UNWATCHED_CASES = [
+class _Record(Watcher):
+    """Everything a watcher is told but the cut itself: what --diff, --explain and a progress bar see."""
+
+    def __init__(self) -> None:
+        self.diff: list[str] = []
+        self.differ = UnifiedDiff("f", self.diff.append)
+        self.events: list[object] = []
+        self.written = 0  # input bytes of the segments (the progress bar's measure)
+
+    def segment(self, segment: Segment) -> None:
+        self.differ.segment(segment)
+        self.written += len(segment.raw) if segment.raw is not None else len(segment.before.encode())
+
+    def change(self, located: LineChange) -> None:
+        self.events.append(("change", located))
+
+    def unresolved(self, located: LineChange) -> None:
+        self.events.append(("unresolved", located))
+
+    def fallback(self, line: int, why: str) -> None:
+        self.events.append(("fallback", line, why))
+
+    def close(self) -> None:
+        self.differ.close()
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from(WATCH_PIECES), st.sampled_from(["\n", "\r\n"])), max_size=30),
+    st.sampled_from([b"", mojibake("für\n").encode("cp1252")]),
+    st.sampled_from([1, 5, 64, 1 << 20]),
+)
+def test_watchers_are_told_the_same_whichever_cut(
+    lines: list[tuple[str, str]], eight_bit_line: bytes, chunk: int
+) -> None:
+    data = "".join(line + end for line, end in lines).encode()
+    half = data.find(b"\n", len(data) // 2) + 1
+    data = data[:half] + eight_bit_line + data[half:]
+    told = []
+    for options in ({}, {"validate": True}):
+        record = _Record()
+        fix_stream(io.BytesIO(data), io.BytesIO(), watchers=[record], chunk_bytes=chunk, **options)  # type: ignore[arg-type]
+        told.append(("".join(record.diff), record.events, record.written))
+    assert told[0] == told[1]
+
+
+MERGED_CASES = [
     # (text, expected output, (line, column, before, after) of each change, why)
     ("Café\nPfeil → hier\n" * 3, "Café\nPfeil → hier\n" * 3, [], "clean lines the first look points at: unchanged"),
     (
@@ -459,10 +503,8 @@ UNWATCHED_CASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("text", "expected", "where", "why"), UNWATCHED_CASES, ids=[c[3][:30] for c in UNWATCHED_CASES]
-)
-def test_nobody_watching_writes_and_locates_as_expected(
+@pytest.mark.parametrize(("text", "expected", "where", "why"), MERGED_CASES, ids=[c[3][:30] for c in MERGED_CASES])
+def test_merged_cut_writes_and_locates_as_expected(
     text: str, expected: str, where: list[tuple[int, int, str, str]], why: str
 ) -> None:
     output, result = run(text.encode())

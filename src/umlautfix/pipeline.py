@@ -10,9 +10,10 @@
    contradicts the detected encoding (cp1252 bytes in a UTF-8 file, a UTF-8 line
    in a cp1252 file) is decoded on its own, and watchers are told;
 3. repair: only lines the repair stage would look at (`repair.find_suspect`) go through
-   `repair()`, one line at a time; everything else passes as whole blocks. When no watcher
-   sees the segments, a line that repair() returns as it was stays in its block, which
-   then goes out whole, and the reads are smaller (`UNWATCHED_CHUNK_BYTES`);
+   `repair()`, one line at a time; everything else passes as whole blocks. A line that
+   repair() returns as it was stays in its block, which then goes out whole, and the reads
+   are small (`SMALL_CHUNK_BYTES`); only the verdict's sample (`validate=True`) is still fed
+   1 MiB reads cut at every line repair() saw, the cut its excerpts were chosen from;
 4. write: unchanged text in the output's own encoding is written as the input
    bytes themselves, so clean UTF-8 comes out byte for byte.
 
@@ -74,11 +75,11 @@ from .repair import Change, Repair, repair
 from .validate import Finding, Validation, validate
 
 CHUNK_BYTES = 1 << 20  # one read
-# One read when no watcher sees the segments (the cut into segments then changes nothing). A
-# block's text takes up to 4 bytes a character: small ones (under glibc's 128 KiB mmap threshold)
-# reuse freed memory, while each 1 MiB block took fresh pages from the kernel (a page fault per
-# KiB read, a third of the decoding time on clean German).
-UNWATCHED_CHUNK_BYTES = 1 << 15
+# One read, unless the verdict's sample is taken (it keeps the cut of 1 MiB reads). A block's
+# text takes up to 4 bytes a character: small ones (under glibc's 128 KiB mmap threshold) reuse
+# freed memory, while each 1 MiB block took fresh pages from the kernel (a page fault per KiB
+# read, a third of the decoding time on clean German).
+SMALL_CHUNK_BYTES = 1 << 15
 MAX_LINE_BYTES = 1 << 20  # longer lines are decoded and repaired in pieces
 KEPT_CHANGES = 10_000  # FileResult keeps the first ones; watchers see all
 SAMPLE_HEAD_CHARS = 1 << 17  # validate sees the whole output when it is this short ...
@@ -225,7 +226,9 @@ class Watcher:
         """`nbytes` more input bytes were read."""
 
     def segment(self, segment: Segment) -> None:
-        """A stretch of text was read and its output is known (output order, all of it)."""
+        """A stretch of text was read and its output is known (output order, all of it). Where the
+        stream cuts is its own choice: a changed segment is one whole line (or a piece of a long
+        one), while an unchanged one may hold many lines, suspect ones that repair() left alone too."""
 
     def change(self, located: LineChange) -> None:
         """A repair changed something."""
@@ -511,11 +514,11 @@ class _Repairer:
         if pos < len(text):
             yield self._unchanged(cursor, text[pos:], raw)
 
-    def unwatched_segments(self, block: _Block) -> list[Segment]:
-        """What `segments` writes, cut for a stream nobody watches: a line that repair() returns
-        as it was stays in the unchanged stretch around it, so a block whose suspect lines all
-        come back unchanged (clean text the first look points at) is written as its input bytes
-        in one piece, and lines are counted only where something changed."""
+    def merged_segments(self, block: _Block) -> list[Segment]:
+        """What `segments` writes, cut into fewer segments: a line that repair() returns as it was
+        stays in the unchanged stretch around it, so a block whose suspect lines all come back
+        unchanged (clean text the first look points at) is written as its input bytes in one
+        piece, and lines are counted only where something changed."""
         text = block.text
         found = _first_suspect(block)
         if found is None:
@@ -813,19 +816,19 @@ def fix_stream(
     observers = [*watchers, _SampleWatcher(sample)] if sample is not None else list(watchers)
     repairer = _Repairer(result, watchers, config.keep_changes)
     stop_early = config.first_difference_only and sink is None and config.encoding is None
-    # Nobody sees the segments: they may be cut otherwise, and smaller reads keep each block's
-    # text small enough for the allocator to reuse its memory (see UNWATCHED_CHUNK_BYTES).
-    watched = bool(observers)
-    read_size = config.chunk_bytes if watched else min(config.chunk_bytes, UNWATCHED_CHUNK_BYTES)
+    # The sample's excerpts are chosen among the segments: it keeps the cut it was built on.
+    # Everything else takes fewer segments from smaller reads (see SMALL_CHUNK_BYTES).
+    sample_cut = sample is not None
+    read_size = config.chunk_bytes if sample_cut else min(config.chunk_bytes, SMALL_CHUNK_BYTES)
     for block in decoder.blocks(_chunks(source, read_size, watchers, result)):
         if block.fallback:
             repairer.fallback(block)
         if config.decode_only:
             segments: Iterable[Segment] = [Segment(block.line, block.column, block.text, block.text, block.raw)]
-        elif watched:
+        elif sample_cut:
             segments = repairer.segments(block)
         else:
-            segments = repairer.unwatched_segments(block)
+            segments = repairer.merged_segments(block)
         for segment in segments:
             output.write(segment)
             for observer in observers:
