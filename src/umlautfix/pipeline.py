@@ -13,7 +13,7 @@
    `repair()`, one line at a time; everything else passes as whole blocks. A line that
    repair() returns as it was stays in its block, which then goes out whole, and the reads
    are small (`SMALL_CHUNK_BYTES`); only the verdict's sample (`validate=True`) is still fed
-   1 MiB reads cut at every line repair() saw, the cut its excerpts were chosen from;
+   1 MiB reads cut at every line repair() saw, the cut its excerpts are chosen from;
 4. write: unchanged text in the output's own encoding is written as the input
    bytes themselves, so clean UTF-8 comes out byte for byte.
 
@@ -490,10 +490,13 @@ class _Repairer:
         self.watchers = watchers
         self.keep = keep
 
-    def segments(self, block: _Block) -> Iterator[Segment]:
+    def segments(self, block: _Block, *, merge: bool = False) -> Iterator[Segment]:
         """The block as one unchanged segment when the first look finds nothing in it; otherwise
         unchanged stretches around the lines it points at, each of which goes to repair().
-        The first look runs once over the block: its first find is where the work starts."""
+        The first look runs once over the block: its first find is where the work starts.
+        With `merge`, a line that repair() returns as it was stays in the unchanged stretch
+        around it, so a block whose suspect lines all come back unchanged (clean text the first
+        look points at) goes out whole, as its input bytes, and its lines are not counted."""
         text = block.text
         found = _first_suspect(block)
         if found is None:
@@ -501,58 +504,29 @@ class _Repairer:
             return
         cursor = _Cursor(block.line, block.column)
         raw = _RawCursor(text, block.raw)
-        pos = 0
-        while found is not None:
-            last = max(found[1] - 1, pos)  # a match may start at the '\n' before its line
-            start = max(text.rfind("\n", 0, last) + 1, pos)
-            end = text.find("\n", last) + 1 or len(text)
-            if start > pos:
-                yield self._unchanged(cursor, text[pos:start], raw)
-            yield self._repaired(cursor, text[start:end], raw)
-            pos = end
-            found = repair_stage.find_suspect(text, pos - 1) if pos < len(text) else None
-        if pos < len(text):
-            yield self._unchanged(cursor, text[pos:], raw)
-
-    def merged_segments(self, block: _Block) -> list[Segment]:
-        """What `segments` writes, cut into fewer segments: a line that repair() returns as it was
-        stays in the unchanged stretch around it, so a block whose suspect lines all come back
-        unchanged (clean text the first look points at) is written as its input bytes in one
-        piece, and lines are counted only where something changed."""
-        text = block.text
-        found = _first_suspect(block)
-        if found is None:
-            return [Segment(block.line, block.column, text, text, block.raw)]
-        cut: list[Segment] = []
-        raw = _RawCursor(text, block.raw)
-        cursor = _Cursor(block.line, block.column)
-        written = pos = 0  # text before `written` is in `cut`; the first look goes on from `pos`
+        written = pos = 0  # text before `written` went out; the first look goes on from `pos`
         while found is not None:
             last = max(found[1] - 1, pos)  # a match may start at the '\n' before its line
             start = max(text.rfind("\n", 0, last) + 1, pos)
             pos = text.find("\n", last) + 1 or len(text)
             line = text[start:pos]
             fixed = repair(line)
-            if fixed.changes or fixed.unresolved or fixed.text != line:
+            if not merge or fixed.changes or fixed.unresolved or fixed.text != line:
                 if start > written:
-                    cut.append(self._unchanged(cursor, text[written:start], raw))
-                cut.append(self._record(cursor, line, fixed, raw))
+                    yield self._unchanged(cursor, text[written:start], raw)
+                yield self._record(cursor, line, fixed, raw)
                 written = pos
             found = repair_stage.find_suspect(text, pos - 1) if pos < len(text) else None
-        if not cut:
-            return [Segment(block.line, block.column, text, text, block.raw)]
-        if written < len(text):
-            cut.append(self._unchanged(cursor, text[written:], raw))
-        return cut
+        if written == 0:  # (only with `merge`) nothing changed
+            yield Segment(block.line, block.column, text, text, block.raw)
+        elif written < len(text):
+            yield self._unchanged(cursor, text[written:], raw)
 
     @staticmethod
     def _unchanged(cursor: _Cursor, text: str, raw: _RawCursor) -> Segment:
         line, column = cursor.line, cursor.column
         cursor.advance(text)
         return Segment(line, column, text, text, raw.take(len(text), cursor.line - line))
-
-    def _repaired(self, cursor: _Cursor, text: str, raw: _RawCursor) -> Segment:
-        return self._record(cursor, text, repair(text), raw)
 
     def _record(self, cursor: _Cursor, text: str, fixed: Repair, raw: _RawCursor) -> Segment:
         """Tell what repair() did to `text`, which starts at `cursor`, and move past it."""
@@ -825,10 +799,8 @@ def fix_stream(
             repairer.fallback(block)
         if config.decode_only:
             segments: Iterable[Segment] = [Segment(block.line, block.column, block.text, block.text, block.raw)]
-        elif sample_cut:
-            segments = repairer.segments(block)
         else:
-            segments = repairer.merged_segments(block)
+            segments = repairer.segments(block, merge=not sample_cut)
         for segment in segments:
             output.write(segment)
             for observer in observers:
