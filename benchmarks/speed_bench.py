@@ -563,7 +563,8 @@ def bench_cli(size_mb: float, repeat: int) -> CliResult:
                     return CliResult(nbytes, runs, failure=f"{name} exited {run.returncode}:\n{run.stderr}")
                 runs[name].append(run)
                 print(f"  ran {name}: {run.seconds:.1f} s", file=sys.stderr, flush=True)
-        split = measure_cli_split(path)
+        # the fastest of `repeat` in-process runs, as the best of the timed commands is shown
+        split = min((measure_cli_split(path) for _ in range(repeat)), key=lambda run: run.seconds)
     return CliResult(nbytes, runs, split=split)
 
 
@@ -591,7 +592,7 @@ def print_cli_report(cli: CliResult) -> None:
     if split is not None:
         rest = split.seconds - split.repair_seconds
         print(
-            f"\none in-process run of the same (fix_file, no startup): {split.seconds:.2f} s; "
+            f"\nthe fastest in-process run of the same (fix_file, no startup): {split.seconds:.2f} s; "
             f"repair() of the {split.repaired_lines:,} lines the first look points at "
             f"(of {split.lines:,}; {split.changes:,} changes): {split.repair_seconds:.2f} s "
             f"({split.repair_seconds / split.seconds:.0%}); the rest (read, decode, first look, write): {rest:.2f} s"
