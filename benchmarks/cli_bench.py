@@ -11,9 +11,11 @@ after the first round, so text that never repeats may run slower than this.
 --unique-lines numbers every line ("17. "), as speed_bench's CLI file does, so
 that no whole line repeats (the runs and their neighbours still do).
 
-Each command runs as a child process; its wall time is measured around it, and
-its CPU time (user + system) and peak RSS come from the kernel (os.wait4 gives
-the child's rusage). On a shared machine the wall time grows with the other
+Each command runs as a child process, started by a small wrapper process (so that
+its peak RSS is its own: a child forked from this process would count this
+process's memory, inherited across exec, as its peak); its wall time is measured
+around it, and its CPU time (user + system) and peak RSS come from the kernel
+(os.wait4 gives the child's rusage). On a shared machine the wall time grows with the other
 load while the CPU time barely does, so both are shown. The commands, on the
 same file, one after another:
 
@@ -64,6 +66,20 @@ with open(sys.argv[1], "rb") as src, open(sys.argv[2], "wb") as dst:
         dst.write(decoder.decode(chunk).encode("utf-8"))
     dst.write(decoder.decode(b"", final=True).encode("utf-8"))
 """
+# Starts the measured command (argv[3:]) with its stdout to argv[2] and reports its wall time,
+# CPU time, peak RSS (KiB) and exit code in argv[1]; it is small, so what the command inherits
+# across exec is small too.
+CHILD_WRAPPER = """
+import os, sys, time
+out = os.open(sys.argv[2], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+os.dup2(out, 1)
+start = time.perf_counter()
+pid = os.posix_spawn(sys.argv[3], sys.argv[3:], os.environ)
+_, status, usage = os.wait4(pid, 0)
+seconds = time.perf_counter() - start
+with open(sys.argv[1], "w") as report:
+    report.write(f"{seconds} {usage.ru_utime + usage.ru_stime} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}")
+"""
 
 
 @dataclass(frozen=True)
@@ -111,20 +127,21 @@ def _mojibake(text: str) -> bytes:
 
 
 def measure(name: str, command: list[str], stdout_path: str) -> Measure:
-    """Run `command` with stdout to `stdout_path`; wall time and the child's own peak RSS."""
-    with open(stdout_path, "wb") as out:
-        start = time.perf_counter()
-        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.stderr is not None:
-        err = proc.stderr.read()
-        proc.stderr.close()
-        if err:
-            print(f"[{name}] stderr: {err.decode(errors='replace')[:500]}", file=sys.stderr)
-    cpu = usage.ru_utime + usage.ru_stime
-    return Measure(name, seconds, cpu, usage.ru_maxrss / 1024, proc.returncode)  # ru_maxrss: KiB on Linux
+    """Run `command` with stdout to `stdout_path` (through CHILD_WRAPPER); wall time, CPU time
+    and the child's own peak RSS."""
+    with tempfile.TemporaryDirectory(prefix="umlautfix-cli-child-") as tmp:
+        report = Path(tmp) / "report"
+        done = subprocess.run(
+            [sys.executable, "-S", "-c", CHILD_WRAPPER, str(report), stdout_path, *command],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            check=True,
+        )
+        seconds, cpu, peak_kib, exit_code = report.read_text().split()
+    if done.stderr:
+        print(f"[{name}] stderr: {done.stderr.decode(errors='replace')[:500]}", file=sys.stderr)
+    return Measure(name, float(seconds), float(cpu), int(peak_kib) / 1024, int(exit_code))  # ru_maxrss: KiB on Linux
 
 
 def count_repaired(original: Path, repaired: Path) -> tuple[int, int]:

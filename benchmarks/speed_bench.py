@@ -39,6 +39,7 @@ Run from the repository root:
     python benchmarks/speed_bench.py --quick    # smoke run, well under a minute
     python benchmarks/speed_bench.py --profile  # cProfile of umlautfix.fix_text instead
     python benchmarks/speed_bench.py --quick --text-only  # the repair rows and their targets only
+    python benchmarks/speed_bench.py --cli-only --cli-size 50  # the large-file CLI run alone
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import gc
+import json
 import math
 import pstats
 import re
@@ -110,6 +112,28 @@ PLAIN_LOOP = (
     "with open(sys.argv[1], 'rb') as src:\n"
     "    for line in src:\n"
     "        out.write(line.decode('utf-8').encode('utf-8'))\n"
+)
+# One in-process run of what the CLI runs (fix_file to /dev/null, nobody watching), with repair()
+# timed apart: how much of the CLI's time is repair() of the lines the first look points at.
+CLI_SPLIT = (
+    "import json, os, sys, time\n"
+    "from umlautfix import pipeline\n"
+    "real_repair = pipeline.repair\n"
+    "spent = [0.0, 0]\n"
+    "def timed_repair(text, **options):\n"
+    "    start = time.perf_counter()\n"
+    "    try:\n"
+    "        return real_repair(text, **options)\n"
+    "    finally:\n"
+    "        spent[0] += time.perf_counter() - start\n"
+    "        spent[1] += 1\n"
+    "pipeline.repair = timed_repair\n"
+    "start = time.perf_counter()\n"
+    "with open(os.devnull, 'wb') as sink:\n"
+    "    result = pipeline.fix_file(sys.argv[1], sink)\n"
+    "seconds = time.perf_counter() - start\n"
+    "print(json.dumps({'seconds': seconds, 'repair_seconds': spent[0], 'repaired_lines': spent[1],\n"
+    "                  'lines': result.lines, 'changes': result.change_count}))\n"
 )
 
 
@@ -484,12 +508,24 @@ def write_large_file(path: Path, paragraphs: Sequence[str], size_mb: float) -> i
 
 
 @dataclass(frozen=True)
+class CliSplit:
+    """Where the time of one in-process fix_file run goes: repair() of the suspect lines, and the rest."""
+
+    seconds: float
+    repair_seconds: float
+    repaired_lines: int
+    lines: int
+    changes: int
+
+
+@dataclass(frozen=True)
 class CliResult:
     """Runs of the CLI, of the plain loop over the same file, and of the bare import (in that order)."""
 
     nbytes: int
     runs: dict[str, list[ChildRun]]
     failure: str = ""  # a child's exit code and stderr when one failed
+    split: CliSplit | None = None
 
     def best_seconds(self, name: str) -> float:
         return min(r.seconds for r in self.runs[name])
@@ -527,7 +563,15 @@ def bench_cli(size_mb: float, repeat: int) -> CliResult:
                     return CliResult(nbytes, runs, failure=f"{name} exited {run.returncode}:\n{run.stderr}")
                 runs[name].append(run)
                 print(f"  ran {name}: {run.seconds:.1f} s", file=sys.stderr, flush=True)
-    return CliResult(nbytes, runs)
+        # the fastest of `repeat` in-process runs, as the best of the timed commands is shown
+        split = min((measure_cli_split(path) for _ in range(repeat)), key=lambda run: run.seconds)
+    return CliResult(nbytes, runs, split=split)
+
+
+def measure_cli_split(path: Path) -> CliSplit:
+    """One run of CLI_SPLIT in a child process (a fresh interpreter, as the CLI's)."""
+    done = subprocess.run([sys.executable, "-c", CLI_SPLIT, str(path)], capture_output=True, text=True, check=True)
+    return CliSplit(**json.loads(done.stdout))
 
 
 def print_cli_report(cli: CliResult) -> None:
@@ -544,6 +588,15 @@ def print_cli_report(cli: CliResult) -> None:
     print(render(["command", "best wall s", "MB/s", "peak RSS MiB"], rows))
     ratio_text = "n/a" if cli.speed_ratio is None else times(cli.speed_ratio)
     print(f"\nspeed ratio CLI / plain loop: {ratio_text} (target >= {CLI_TARGET}x)")
+    split = cli.split
+    if split is not None:
+        rest = split.seconds - split.repair_seconds
+        print(
+            f"\nthe fastest in-process run of the same (fix_file, no startup): {split.seconds:.2f} s; "
+            f"repair() of the {split.repaired_lines:,} lines the first look points at "
+            f"(of {split.lines:,}; {split.changes:,} changes): {split.repair_seconds:.2f} s "
+            f"({split.repair_seconds / split.seconds:.0%}); the rest (read, decode, first look, write): {rest:.2f} s"
+        )
 
 
 # --- targets ------------------------------------------------------------------------------
@@ -586,6 +639,16 @@ def profile(inputs: Inputs, top: int = 15) -> None:
         stats.sort_stats("cumulative").print_stats(top)
 
 
+def cli_only(size_mb: float, repeat: int) -> int:
+    """The CLI part alone (--cli-only): no in-memory inputs are built, no peers are timed."""
+    python = sys.version.split()[0]
+    print(f"# umlautfix CLI speed, best of {repeat}; Python {python}; umlautfix {umlautfix.__version__}")
+    print(f"# umlautfix imported from {Path(umlautfix.__file__).parent}")
+    cli = bench_cli(size_mb, repeat)
+    print_cli_report(cli)
+    return 0 if cli.failure == "" else 1
+
+
 # --- main ---------------------------------------------------------------------------------
 
 
@@ -602,6 +665,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=3, help="samples per measurement, best kept (at least 3)")
     parser.add_argument("--skip-cli", action="store_true", help="leave out the large-file CLI run")
     parser.add_argument(
+        "--cli-only",
+        action="store_true",
+        help="only the large-file CLI run and its target (the file is --cli-size MB, default 200)",
+    )
+    parser.add_argument(
         "--text-only",
         action="store_true",
         help="time only the repair (str -> str) rows and print their targets: no detection, floors or CLI",
@@ -611,6 +679,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     args.size = args.size if args.size is not None else (0.2 if args.quick else 2.0)
     if args.cli_size is None and args.quick:
         args.cli_size = 3.0
+    if args.cli_only and (args.skip_cli or args.text_only or args.profile):
+        parser.error("--cli-only runs the CLI part alone: it excludes --skip-cli, --text-only and --profile")
     if args.repeat < 3:
         parser.error("--repeat must be at least 3: best of fewer is not a measurement on a noisy machine")
     return args
@@ -620,6 +690,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(line_buffering=True)  # each table shows up as soon as it is measured
+    if args.cli_only:
+        return cli_only(args.cli_size or CLI_MAX_MB, args.repeat)
     inputs = build_inputs(args.size)
     warm_up(inputs)
     if args.profile:

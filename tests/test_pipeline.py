@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from umlautfix.detect import SAMPLE_BYTES, BinaryInputError
 from umlautfix.pipeline import (
     AtomicWriter,
+    LineChange,
     RefusedSymlinkError,
     Segment,
     TextSample,
@@ -28,6 +29,7 @@ from umlautfix.pipeline import (
     UnencodableError,
     UnifiedDiff,
     Watcher,
+    _line_blocks,
     _RawCursor,
     detect_stream,
     fix_file,
@@ -89,6 +91,36 @@ def test_long_lines_are_cut_between_characters(max_line: int) -> None:
     assert output == data
     assert result.fallback_count == 0  # no piece failed to decode: no character was split
     assert result.lines == 2
+
+
+@given(
+    st.lists(st.sampled_from(["a", "ä", "€", "🔥", " ", "\r", "\n", "\r\n", "Zeile\n"]), max_size=80),
+    st.lists(st.integers(min_value=1, max_value=9), min_size=1, max_size=5),
+    st.integers(min_value=4, max_value=12),
+)
+def test_line_blocks_end_at_line_ends_or_cut_long_lines(pieces: list[str], reads: list[int], max_line: int) -> None:
+    data = "".join(pieces).encode()
+    chunks, start, turn = [], 0, 0
+    while start < len(data):  # reads of the sizes drawn, in turn
+        chunks.append(data[start : start + reads[turn % len(reads)]])
+        start += reads[turn % len(reads)]
+        turn += 1
+    blocks = list(_line_blocks(chunks, max_line))
+    assert b"".join(blocks) == data
+    assert all(blocks)
+    assert all(len(block) <= max_line + max(reads) for block in blocks)  # bounded memory: no whole long line
+    line_start = 0  # where the line holding the current block starts in `data`
+    offset = 0
+    for block in blocks[:-1]:
+        offset += len(block)
+        if block.endswith(b"\n"):
+            line_start = offset
+            continue
+        # a piece of a long line: no line end in it, and its line is longer than max_line
+        assert b"\n" not in block
+        assert len(block) <= max_line
+        line_end = data.find(b"\n", line_start) + 1 or len(data)
+        assert line_end - line_start > max_line
 
 
 # ---------------------------------------------------------------------------- a character split between two reads
@@ -364,6 +396,123 @@ def test_written_bytes_are_the_encoded_output_text(lines: list[tuple[str, str]],
     sink = io.BytesIO()
     fix_stream(io.BytesIO(text.encode()), sink, watchers=[Collect()], chunk_bytes=chunk)
     assert sink.getvalue() == "".join(written).encode()
+
+
+# ---------------------------------------------------------------------------- either cut: the same result
+
+# Lines of every kind the stream handles differently: clean, clean but suspect to the first look
+# ("Café", "→"), repaired, damage found and left alone ("x\ufffdy": no word fits), a cp1252 line in
+# a UTF-8 file (decoded on its own), CR-only line ends (one long "line").
+WATCH_PIECES = [
+    *LINE_PIECES,
+    "Pfeil → hier",
+    "x\ufffdy bleibt",
+    mojibake("Größe") + " und Café",
+    "ß" * 40,
+    "alt\rMac\rZeilen",
+]
+
+
+def _stream_both_ways(data: bytes, **options: object) -> tuple[tuple[bytes, object], tuple[bytes, object]]:
+    """fix_stream as it cuts the stream (small reads, unchanged suspect lines kept in their block), and
+    with the verdict's sample taken (1 MiB reads, cut at every line repair() saw; its verdict is extra)."""
+    return run(data, **options), run(data, validate=True, **options)
+
+
+RESULT_FACTS = ("changes", "unresolved", "fallback_lines", "change_count", "unresolved_count", "lines", "identical")
+
+
+def _result_facts(result: object) -> tuple[object, ...]:
+    return tuple(getattr(result, name) for name in RESULT_FACTS)
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from(WATCH_PIECES), st.sampled_from(["\n", "\r\n"])), max_size=30),
+    st.sampled_from([b"", "ä\n".encode("cp1252"), mojibake("für\n").encode("cp1252")]),
+    st.sampled_from([1, 5, 64, 1 << 20]),
+    st.sampled_from([6, 1 << 20]),
+)
+def test_either_cut_gives_the_same_bytes_and_result(
+    lines: list[tuple[str, str]], eight_bit_line: bytes, chunk: int, max_line: int
+) -> None:
+    # unless it takes the verdict's sample, the stream reads smaller blocks and keeps lines that
+    # repair() returns unchanged inside the stretch around them; what is written and reported must not change
+    data = "".join(line + end for line, end in lines).encode()
+    half = data.find(b"\n", len(data) // 2) + 1
+    data = data[:half] + eight_bit_line + data[half:]
+    (out_a, result_a), (out_b, result_b) = _stream_both_ways(data, chunk_bytes=chunk, max_line_bytes=max_line)
+    assert out_a == out_b
+    assert _result_facts(result_a) == _result_facts(result_b)
+
+
+class _Record(Watcher):
+    """Everything a watcher is told but the cut itself: what --diff, --explain and a progress bar see."""
+
+    def __init__(self) -> None:
+        self.diff: list[str] = []
+        self.differ = UnifiedDiff("f", self.diff.append)
+        self.events: list[object] = []
+        self.written = 0  # input bytes of the segments (the progress bar's measure)
+
+    def segment(self, segment: Segment) -> None:
+        self.differ.segment(segment)
+        self.written += len(segment.raw) if segment.raw is not None else len(segment.before.encode())
+
+    def change(self, located: LineChange) -> None:
+        self.events.append(("change", located))
+
+    def unresolved(self, located: LineChange) -> None:
+        self.events.append(("unresolved", located))
+
+    def fallback(self, line: int, why: str) -> None:
+        self.events.append(("fallback", line, why))
+
+    def close(self) -> None:
+        self.differ.close()
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from(WATCH_PIECES), st.sampled_from(["\n", "\r\n"])), max_size=30),
+    st.sampled_from([b"", mojibake("für\n").encode("cp1252")]),
+    st.sampled_from([1, 5, 64, 1 << 20]),
+)
+def test_watchers_are_told_the_same_whichever_cut(
+    lines: list[tuple[str, str]], eight_bit_line: bytes, chunk: int
+) -> None:
+    data = "".join(line + end for line, end in lines).encode()
+    half = data.find(b"\n", len(data) // 2) + 1
+    data = data[:half] + eight_bit_line + data[half:]
+    told = []
+    for options in ({}, {"validate": True}):
+        record = _Record()
+        fix_stream(io.BytesIO(data), io.BytesIO(), watchers=[record], chunk_bytes=chunk, **options)  # type: ignore[arg-type]
+        told.append(("".join(record.diff), record.events, record.written))
+    assert told[0] == told[1]
+
+
+MERGED_CASES = [
+    # (text, expected output, (line, column, before, after) of each change, why)
+    ("Café\nPfeil → hier\n" * 3, "Café\nPfeil → hier\n" * 3, [], "clean lines the first look points at: unchanged"),
+    (
+        "Café\n" + mojibake("Größe") + "\nPfeil → hier\n",
+        "Café\nGröße\nPfeil → hier\n",
+        [(2, 3, "Ã¶ÃŸ", "öß")],  # "GrÃ¶ÃŸe": the run of mojibake starts at the third character
+        "a repaired line between two suspect clean ones: located in its own line",
+    ),
+    ("a\nx\ufffdy\n", "a\nx\ufffdy\n", [], "damage left alone: unchanged, reported as unresolved"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "where", "why"), MERGED_CASES, ids=[c[3][:30] for c in MERGED_CASES])
+def test_merged_cut_writes_and_locates_as_expected(
+    text: str, expected: str, where: list[tuple[int, int, str, str]], why: str
+) -> None:
+    output, result = run(text.encode())
+    assert output == expected.encode(), why
+    changes = [(c.line, c.column, c.change.before, c.change.after) for c in result.changes]  # type: ignore[attr-defined]
+    assert changes == where, why
+    if "\ufffd" in expected:
+        assert [(u.line, u.column) for u in result.unresolved] == [(2, 1)], why  # type: ignore[attr-defined]
 
 
 @given(st.lists(st.sampled_from([*LINE_PIECES, "ß" * 40, "x" * 40]), min_size=1, max_size=20), st.data())

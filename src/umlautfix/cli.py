@@ -298,7 +298,7 @@ class Explainer(Watcher):
 
 
 class Progress(Watcher):
-    """Moves a progress bar as text is done (reads come a megabyte ahead of the work): by the
+    """Moves a progress bar as text is done (reads come a block ahead of the work): by the
     input bytes of each stretch of text, or its length where the bytes are not at hand, and
     squared with the bytes really read when the file ends."""
 

@@ -10,7 +10,10 @@
    contradicts the detected encoding (cp1252 bytes in a UTF-8 file, a UTF-8 line
    in a cp1252 file) is decoded on its own, and watchers are told;
 3. repair: only lines the repair stage would look at (`repair.find_suspect`) go through
-   `repair()`, one line at a time; everything else passes as whole blocks;
+   `repair()`, one line at a time; everything else passes as whole blocks. A line that
+   repair() returns as it was stays in its block, which then goes out whole, and the reads
+   are small (`SMALL_CHUNK_BYTES`); only the verdict's sample (`validate=True`) is still fed
+   1 MiB reads cut at every line repair() saw, the cut its excerpts are chosen from;
 4. write: unchanged text in the output's own encoding is written as the input
    bytes themselves, so clean UTF-8 comes out byte for byte.
 
@@ -28,10 +31,12 @@ only when asked for (`validate=True`). Only asked-for work is done: with no sink
 and `first_difference_only` (`--check` alone) the stream stops at the first
 difference, as the answer is then known.
 
-Where the time goes on clean UTF-8: decoding and writing cost what a plain
-Python read-decode-encode-write loop costs; on top of that come the first look
-(`repair.find_suspect`, once over each block) and `repair()` of the lines it
-points at. Those two live in repair.py.
+Where the time goes on clean UTF-8: decoding costs less than a plain Python
+read-decode-encode-write loop (one decode per block, no encode: the input bytes
+are written); on top of that come the first look (`repair.find_suspect`, once
+over each block, a `re` scan that costs more than the decoding) and `repair()`
+of the lines it points at (clean lines with "é", "→" or "ı" among them). Those
+two live in repair.py.
 
 `fix_file` adds files: the output goes to a temporary file beside the target,
 which is fsynced and renamed over it (`AtomicWriter`), keeping its mode; a
@@ -66,10 +71,15 @@ from .detect import (
     decode,
     decode_mixed,
 )
-from .repair import Change, repair
+from .repair import Change, Repair, repair
 from .validate import Finding, Validation, validate
 
 CHUNK_BYTES = 1 << 20  # one read
+# One read, unless the verdict's sample is taken (it keeps the cut of 1 MiB reads). A block's
+# text takes up to 4 bytes a character: small ones (under glibc's 128 KiB mmap threshold) reuse
+# freed memory, while each 1 MiB block took fresh pages from the kernel (a page fault per KiB
+# read, a third of the decoding time on clean German).
+SMALL_CHUNK_BYTES = 1 << 15
 MAX_LINE_BYTES = 1 << 20  # longer lines are decoded and repaired in pieces
 KEPT_CHANGES = 10_000  # FileResult keeps the first ones; watchers see all
 SAMPLE_HEAD_CHARS = 1 << 17  # validate sees the whole output when it is this short ...
@@ -216,7 +226,9 @@ class Watcher:
         """`nbytes` more input bytes were read."""
 
     def segment(self, segment: Segment) -> None:
-        """A stretch of text was read and its output is known (output order, all of it)."""
+        """A stretch of text was read and its output is known (output order, all of it). Where the
+        stream cuts is its own choice: a changed segment is one whole line (or a piece of a long
+        one), while an unchanged one may hold many lines, suspect ones that repair() left alone too."""
 
     def change(self, located: LineChange) -> None:
         """A repair changed something."""
@@ -268,22 +280,28 @@ class _Cursor:
 
 def _line_blocks(chunks: Iterable[bytes], max_line_bytes: int) -> Iterator[bytes]:
     """Cut a byte stream into blocks that end at a line end ('\\n'); a line longer than
-    `max_line_bytes` comes in pieces cut by `_safe_cut`."""
-    pending = b""
+    `max_line_bytes` comes in pieces cut by `_safe_cut`. The reads that end inside a line
+    are kept apart until the line ends (or grows too long): joining them on each read
+    copied a long line again for every read."""
+    pending: list[bytes] = []  # reads since the last line end, none holding a '\n'
+    size = 0
     for chunk in chunks:
-        data = pending + chunk if pending else chunk
-        cut = data.rfind(b"\n") + 1
+        cut = chunk.rfind(b"\n") + 1
         if cut:
-            yield data[:cut]
-            pending = data[cut:]
+            yield b"".join([*pending, memoryview(chunk)[:cut]]) if pending or cut < len(chunk) else chunk
+            pending, size = [chunk[cut:]] if cut < len(chunk) else [], len(chunk) - cut
         else:
-            pending = data
-        while len(pending) > max_line_bytes:
-            at = _safe_cut(pending, max_line_bytes)
-            yield pending[:at]
-            pending = pending[at:]
+            pending.append(chunk)
+            size += len(chunk)
+        if size > max_line_bytes:
+            long_line = b"".join(pending)
+            while len(long_line) > max_line_bytes:
+                at = _safe_cut(long_line, max_line_bytes)
+                yield long_line[:at]
+                long_line = long_line[at:]
+            pending, size = [long_line] if long_line else [], len(long_line)
     if pending:
-        yield pending
+        yield b"".join(pending)
 
 
 def _safe_cut(data: bytes, near: int) -> int:
@@ -472,10 +490,13 @@ class _Repairer:
         self.watchers = watchers
         self.keep = keep
 
-    def segments(self, block: _Block) -> Iterator[Segment]:
+    def segments(self, block: _Block, *, merge: bool = False) -> Iterator[Segment]:
         """The block as one unchanged segment when the first look finds nothing in it; otherwise
         unchanged stretches around the lines it points at, each of which goes to repair().
-        The first look runs once over the block: its first find is where the work starts."""
+        The first look runs once over the block: its first find is where the work starts.
+        With `merge`, a line that repair() returns as it was stays in the unchanged stretch
+        around it, so a block whose suspect lines all come back unchanged (clean text the first
+        look points at) goes out whole, as its input bytes, and its lines are not counted."""
         text = block.text
         found = _first_suspect(block)
         if found is None:
@@ -483,18 +504,23 @@ class _Repairer:
             return
         cursor = _Cursor(block.line, block.column)
         raw = _RawCursor(text, block.raw)
-        pos = 0
+        written = pos = 0  # text before `written` went out; the first look goes on from `pos`
         while found is not None:
             last = max(found[1] - 1, pos)  # a match may start at the '\n' before its line
             start = max(text.rfind("\n", 0, last) + 1, pos)
-            end = text.find("\n", last) + 1 or len(text)
-            if start > pos:
-                yield self._unchanged(cursor, text[pos:start], raw)
-            yield self._repaired(cursor, text[start:end], raw)
-            pos = end
+            pos = text.find("\n", last) + 1 or len(text)
+            line = text[start:pos]
+            fixed = repair(line)
+            if not merge or fixed.changes or fixed.unresolved or fixed.text != line:
+                if start > written:
+                    yield self._unchanged(cursor, text[written:start], raw)
+                yield self._record(cursor, line, fixed, raw)
+                written = pos
             found = repair_stage.find_suspect(text, pos - 1) if pos < len(text) else None
-        if pos < len(text):
-            yield self._unchanged(cursor, text[pos:], raw)
+        if written == 0:  # (only with `merge`) nothing changed
+            yield Segment(block.line, block.column, text, text, block.raw)
+        elif written < len(text):
+            yield self._unchanged(cursor, text[written:], raw)
 
     @staticmethod
     def _unchanged(cursor: _Cursor, text: str, raw: _RawCursor) -> Segment:
@@ -502,8 +528,8 @@ class _Repairer:
         cursor.advance(text)
         return Segment(line, column, text, text, raw.take(len(text), cursor.line - line))
 
-    def _repaired(self, cursor: _Cursor, text: str, raw: _RawCursor) -> Segment:
-        fixed = repair(text)
+    def _record(self, cursor: _Cursor, text: str, fixed: Repair, raw: _RawCursor) -> Segment:
+        """Tell what repair() did to `text`, which starts at `cursor`, and move past it."""
         line, column = cursor.line, cursor.column
         for change in fixed.changes:
             self._change(LineChange(line, column + change.start + 1, change))
@@ -764,14 +790,17 @@ def fix_stream(
     observers = [*watchers, _SampleWatcher(sample)] if sample is not None else list(watchers)
     repairer = _Repairer(result, watchers, config.keep_changes)
     stop_early = config.first_difference_only and sink is None and config.encoding is None
-    for block in decoder.blocks(_chunks(source, config.chunk_bytes, watchers, result)):
+    # The sample's excerpts are chosen among the segments: it keeps the cut it was built on.
+    # Everything else takes fewer segments from smaller reads (see SMALL_CHUNK_BYTES).
+    sample_cut = sample is not None
+    read_size = config.chunk_bytes if sample_cut else min(config.chunk_bytes, SMALL_CHUNK_BYTES)
+    for block in decoder.blocks(_chunks(source, read_size, watchers, result)):
         if block.fallback:
             repairer.fallback(block)
-        segments = (
-            [Segment(block.line, block.column, block.text, block.text, block.raw)]
-            if config.decode_only
-            else repairer.segments(block)
-        )
+        if config.decode_only:
+            segments: Iterable[Segment] = [Segment(block.line, block.column, block.text, block.text, block.raw)]
+        else:
+            segments = repairer.segments(block, merge=not sample_cut)
         for segment in segments:
             output.write(segment)
             for observer in observers:
