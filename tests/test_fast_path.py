@@ -178,6 +178,36 @@ def test_ftfy_sees_mojibake_equals_is_bad(text: str) -> None:
     assert repair_module._ftfy_sees_mojibake(text) == ftfy.badness.is_bad(text)
 
 
+LONE_TRIGGER = re.compile(f"[{repair_module.FTFY_LONE_TRIGGERS}]")
+ASCII_NEIGHBOURS = ("", "a", "A", " ", "1", ".", "_", "\n", "aa", "AA", "a ", " a")
+
+
+def test_ftfy_pattern_needs_two_adjacent_non_ascii_or_a_lone_trigger() -> None:
+    """The claims `_ftfy_sees_mojibake` rests on, checked against ftfy's pattern itself:
+    a character standing alone among ASCII matches only if it is a lone trigger (every
+    character up to U+2FFF and the fullwidth forms, with ASCII neighbours of each kind
+    its classes name), and two characters of the pattern with ASCII between never match."""
+    badness = ftfy.badness.BADNESS_RE
+    alone = [chr(cp) for cp in [*range(0x80, 0x3000), *range(0xFF00, 0xFFF0)]]
+    for ch in alone:
+        if LONE_TRIGGER.match(ch):
+            continue
+        for left in ASCII_NEIGHBOURS:
+            for right in ("", "a", " ", ".", "1"):
+                assert badness.search(left + ch + right) is None, repr(left + ch + right)
+    named = sorted({ch for ch in badness.pattern if ch >= "\x80" and not LONE_TRIGGER.match(ch)})
+    for first in named:
+        for second in named:
+            for between in ("a", " ", ".", "1"):
+                for tail in ("", "a"):
+                    assert badness.search(first + between + second + tail) is None, first + between + second
+
+
+def test_ftfy_longest_match() -> None:
+    parsed = re._parser.parse(ftfy.badness.BADNESS_RE.pattern, ftfy.badness.BADNESS_RE.flags)  # type: ignore[attr-defined]
+    assert parsed.getwidth()[1] <= repair_module.FTFY_LONGEST_MATCH
+
+
 def test_ftfy_sees_mojibake_equals_is_bad_on_damaged_fixtures() -> None:
     for paragraph in german_paragraphs()[::4]:
         for damage in corrupt.CORRUPTIONS.values():

@@ -121,6 +121,12 @@ FTFY_CONFIG = ftfy.TextFixerConfig(
 )
 
 _FTFY_BADNESS = ftfy.badness.BADNESS_RE
+# What every match of ftfy's badness pattern holds besides two adjacent non-ASCII characters
+# (C1 controls, "Â", "Ã", "Œ", "œ"), and its longest match: both checked against the
+# pattern itself in tests/test_fast_path.py.
+FTFY_LONE_TRIGGERS = r"\x80-\x9fÂÃŒœ"  # a character class
+FTFY_LONGEST_MATCH = 7
+_FTFY_CANDIDATE = re.compile(r"[^\x00-\x7f]{2,}" f"|[{FTFY_LONE_TRIGGERS}]")
 
 # Portuguese words that begin with "à": after "Ã " they continue the word (ftfy's rule).
 A_GRAVE_WORDS = ("s ", "quele", "quela", "quilo")
@@ -1108,40 +1114,56 @@ def _mixup_cannot_fire(text: str) -> bool:
     lie in different words)."""
     runs = list(_NON_ASCII_RUN.finditer(text))
     counts = Counter("".join(m.group() for m in runs))
-    chars = set(counts)
-    # characters standing alone between ASCII ones: a mix-up leaves their neighbours as they are
-    lone = {
-        (text[m.start() - 1 : m.start()], m.group(), text[m.end() : m.end() + 1])
-        for m in runs
-        if m.end() - m.start() == 1
-    }
+    lone: set[tuple[str, str, str]] | None = None
     whole = -1.0  # the text's cost: the sum over its runs with their neighbours that the mix-up starts from
-    for opened, saved in MIXUP_PAIRS:
-        if not chars <= _encodable(opened):
-            continue
-        changing = chars & _mixup_sources(opened, saved)
-        if not changing:
-            continue  # changes nothing
-        table = _mixup_table(opened, saved)
-        swaps = plausible = 0
-        for ch in changing:
-            swaps += counts[ch]
-            if _plausible_in_mixup(table[ord(ch)]):
-                plausible += counts[ch]
-        if plausible < MIXUP_PLAUSIBLE_SHARE * swaps:
+    for pair in _pairs_changing(frozenset(counts)):
+        swaps = sum(counts[ch] for ch in pair.changing)
+        if sum(counts[ch] for ch in pair.plausible) < MIXUP_PLAUSIBLE_SHARE * swaps:
             continue  # does not read as German
-        if any(ch in changing and _breaks_its_word(left, table[ord(ch)], right) for left, ch, right in lone):
+        if lone is None:
+            # characters standing alone between ASCII ones: a mix-up leaves their neighbours as they are
+            lone = {
+                (text[m.start() - 1 : m.start()], m.group(), text[m.end() : m.end() + 1])
+                for m in runs
+                if m.end() - m.start() == 1
+            }
+        table = pair.table
+        if any(ch in pair.changing and _breaks_its_word(left, table[ord(ch)], right) for left, ch, right in lone):
             continue  # nor does a character between two ASCII ones that becomes punctuation in a word or a capital
         if whole < 0:
             whole = cost(text)
         floor = 0.0
         for ch, count in counts.items():
-            floor += count * char_cost(table.get(ord(ch), ch))
+            floor += count * pair.image_cost[ch]
         if floor * (1.0 - 1e-9) < whole * (1.0 + 1e-9):  # (relative margins far above float rounding)
             return False
-        if _words_touched_floor(text, runs, changing) <= MIXUP_LEXICON_MAX_WORDS:
+        if _words_touched_floor(text, runs, pair.changing) <= MIXUP_LEXICON_MAX_WORDS:
             return False
     return True
+
+
+@dataclass(frozen=True)
+class _MixupPair:
+    """What `_mixup_cannot_fire` needs of one code-page pair for a text's set of characters."""
+
+    changing: frozenset[str]  # the characters it changes
+    plausible: frozenset[str]  # those of them whose image reads as German (`_plausible_in_mixup`)
+    table: dict[int, str]
+    image_cost: dict[str, float]  # `char_cost` of each character's image (itself where unchanged)
+
+
+@lru_cache(maxsize=4096)  # a text's set of non-ASCII characters: German texts share a few
+def _pairs_changing(chars: frozenset[str]) -> tuple[_MixupPair, ...]:
+    """The code-page pairs of MIXUP_PAIRS (in order) whose opened code page holds all of
+    `chars` and whose mix-up changes some of them."""
+    out = []
+    for opened, saved in MIXUP_PAIRS:
+        if chars <= _encodable(opened) and (changing := chars & _mixup_sources(opened, saved)):
+            table = _mixup_table(opened, saved)
+            plausible = frozenset(ch for ch in changing if _plausible_in_mixup(table[ord(ch)]))
+            image_cost = {ch: char_cost(table.get(ord(ch), ch)) for ch in chars}
+            out.append(_MixupPair(changing, plausible, table, image_cost))
+    return tuple(out)
 
 
 @lru_cache(maxsize=16384)
@@ -1300,15 +1322,16 @@ def _with_ftfy(line: str, ours: list[Change]) -> list[Change]:
 
 def _ftfy_sees_mojibake(text: str) -> bool:
     """ftfy's own first test (`ftfy.badness.is_bad`): False means its encoding repair
-    returns `text` unchanged. Its pattern is tried only near non-ASCII characters:
-    each of its matches holds one within its first three characters, so the answer
-    is the same as a search of the whole text, at a fraction of the cost on German."""
+    returns `text` unchanged. Each of its matches holds two adjacent non-ASCII characters
+    or a character of FTFY_LONE_TRIGGERS, and is at most FTFY_LONGEST_MATCH long, so its
+    pattern is tried only just before and in such places: the answer is the same as a
+    search of the whole text, at a fraction of the cost (German has few such places)."""
     checked = 0  # positions before this one were tried
-    for run in _NON_ASCII_RUN.finditer(text):
-        for pos in range(max(run.start() - 2, checked), run.end()):
+    for hit in _FTFY_CANDIDATE.finditer(text):
+        for pos in range(max(hit.start() - FTFY_LONGEST_MATCH + 1, checked), hit.end()):
             if _FTFY_BADNESS.match(text, pos):
                 return True
-        checked = run.end()
+        checked = hit.end()
     return False
 
 
