@@ -354,7 +354,15 @@ READ_WHOLE_CASES = [
     ("CafÃ© au lait", None, "é alone is no evidence of mojibake: the step decides"),
     ("FÃ¼R", None, "a small letter before a capital: the step may re-case it"),
     ("GRÃ¶SSE", None, "after two capitals"),
-    ("lÃ„nge", None, "a capital after a small letter"),
+    ("lÃ„nge", "lÄnge", "a capital after a small letter stays one: the step reads it so too"),
+    ("AB-Ã¤", None, "a small letter in a word whose other letters are all caps: the step may make it a capital"),
+    ("ZÃ¤Ã¤Ã¤", None, "the same: 'Ã' is a capital, so the mojibake word is all caps"),
+    ("ÃŸâ€ža", None, "read again, the reading is UTF-8 once more: more layers"),
+    ("â‚¬Ã¶â€ža", None, "the step reads another layer here, through Mac Roman, depending on the neighbours"),
+    ("Ã¤aÃ¤Ã˜Ã¸", None, "ftfy goes on from the reading ('Øø'), and the step weighs that"),
+    ("GÃ³Ã°an dag, hvar hÃŠgt er", None, "Icelandic through iso-8859-15: 'Š' there is 'æ', a reading as cheap"),
+    ("YÄ±ldÄ±z fÃ¤hrt", "Yıldız fährt", "ı would be a capital I in an all-caps word; here small letters show it is not one"),
+    ("YÄ±LDIZ fÃ¤hrt", None, "in an all-caps word the step reads ı as I"),
     ("ZWEI MODULE Ã\u00a0 400 EURO, FÃœR", None, "a letter alone in an all-caps line"),
     ("zwei Module Ã\u00a0 400 Euro, fÃ¼r", "zwei Module à 400 Euro, für", "alone, in a line with small letters"),
     ("GrÃ¼\ufffde", None, "U+FFFD: the lost-character step decides"),
@@ -390,6 +398,34 @@ def test_read_whole_gives_what_the_run_by_run_step_gives(monkeypatch: pytest.Mon
                 differ += 1
     assert fired > 600  # it is worth having (cp1252, cp1254 and latin-1 mojibake of most paragraphs)
     assert differ == 0
+
+
+# Clean text of German letters, typography, letters of other languages, the characters of
+# mojibake themselves, capitals and small letters, symbols and line ends: read as cp1252 and
+# then re-cased, it meets every check `read_whole` makes.
+WHOLE_TEXT_PIECES = [*"aeinrstZUDE äöüßÄÖÜ„“”–€éàçñøØšşıæÊðþÞÃÂŒœ→😀\n.,1?&-\u00a0", "AB", "ab", "Ã¤", "ÃŸ"]
+
+
+@given(st.lists(st.sampled_from(WHOLE_TEXT_PIECES), max_size=40).map("".join), st.sampled_from(["", "upper", "lower"]))
+def test_read_whole_equals_the_step_on_generated_text(clean: str, recase: str) -> None:
+    text = corrupt.as_mojibake(clean)
+    text = getattr(text, recase)() if recase else text
+    if repair_module.read_whole(text) is None:
+        return
+    slow = _run_by_run(pytest.MonkeyPatch(), text)
+    fast = repair_module.repair(text)
+    assert (fast.text, fast.changes) == (slow.text, slow.changes)
+    assert repair_module.fix_text(text) == slow.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["â€ž?ra", "ZÃ¤Ã¤Ã¤", "Ã¤aÃ¤Ã˜Ã¸", "â‚¬Ã¶â€ža", "ÃŸâ€ža", "€ Ã¼ber", "Ãœber â€žAlles"],
+)
+def test_fix_text_equals_repair(text: str) -> None:
+    """fix_text takes the whole reading without listing changes, then goes on as repair() does
+    ("„?ra": the lost-character step still runs after it)."""
+    assert repair_module.fix_text(text) == repair_module.repair(text).text
 
 
 def test_read_whole_reads_nearly_every_cp1252_paragraph() -> None:
@@ -438,3 +474,9 @@ def test_gated_runs_lie_in_suspect_lines_on_damaged_fixtures() -> None:
         for damage in corrupt.CORRUPTIONS.values():
             text = damage(paragraph)
             assert gated_runs_in(text, repair_module.suspect_lines(text)) == gated_runs_in(text, None), text[:60]
+
+
+def test_cased_blocks_hold_every_letter_that_is_recased() -> None:
+    everything = (chr(cp) for cp in range(0x80, 0x110000) if not 0xD800 <= cp < 0xE000)
+    recased = {ch for ch in everything if ch != "ß" and len(ch.upper()) == 1 and ch.upper() != ch}
+    assert recased == set(repair_module.recased_letters())

@@ -279,10 +279,7 @@ def fix_text(text: str) -> str:
     """Repair the mojibake in `text`; clean text comes back unchanged."""
     if not text or find_suspect(text) is None:
         return text  # as repair() would, without building its result (many short texts are clean)
-    if (whole := read_whole(text)) is not None and _entity_step_idle(text):
-        # repair()'s first encoding step, without listing its changes; the rest goes on from there
-        return whole if find_suspect(whole) is None else repair(whole).text
-    return repair(text).text
+    return _repair(text, track=False).text
 
 
 def repair(
@@ -297,6 +294,20 @@ def repair(
     """Repair `text` and explain every change (see the module docstring for the steps)."""
     if not text or not might_need_repair(text):
         return Repair(text)
+    return _repair(text, entities, mojibake, mixups, lost, use_ftfy)
+
+
+def _repair(
+    text: str,
+    entities: bool = True,
+    mojibake: bool = True,
+    mixups: bool = True,
+    lost: bool = True,
+    use_ftfy: bool = True,
+    track: bool = True,
+) -> Repair:
+    """repair()'s work; without `track` (fix_text) the same steps in the same order, but no
+    change is listed and a text read back whole (`read_whole`) is taken as it is."""
     current, changes = text, []
     unresolved: list[Change] = []
     # Each step can leave what an earlier one then reads (a restored letter beside mojibake,
@@ -309,18 +320,36 @@ def repair(
             entity_edits = fix_entity_mojibake(current)
             decoded = bool(entity_edits)
             if decoded:
-                current, changes = _then(text, changes, entity_edits)
+                current, changes = _then(text, current, changes, entity_edits, track)
         if mojibake or mixups:
-            current, changes = _encoding_rounds(text, current, changes, mojibake, mixups, use_ftfy)
+            current, changes = _encoding_rounds(text, current, changes, mojibake, mixups, use_ftfy, track)
         if lost and ("\ufffd" in current or _LOST_BEFORE_LETTER.search(current)):
             restored_edits, left = fix_lost_characters(current)
             restored = bool(restored_edits)
             if restored:
-                current, changes = _then(text, changes, restored_edits)
-            unresolved = [_back_to_input(text, changes, u) for u in left]
+                current, changes = _then(text, current, changes, restored_edits, track)
+            unresolved = [_back_to_input(text, changes, u) for u in left] if track else []
         if not (decoded or restored) or current == start_of_round:
             break
     return Repair(current, changes, unresolved)
+
+
+def _encoding_rounds(
+    text: str, current: str, changes: list[Change], mojibake: bool, mixups: bool, use_ftfy: bool, track: bool
+) -> tuple[str, list[Change]]:
+    """The encoding steps until nothing changes (ftfy's reading can leave what another
+    step then reads), so that repairing the result again changes nothing."""
+    for _ in range(MAX_ROUNDS):
+        if not might_need_repair(current):
+            break
+        if not track and mojibake and (whole := read_whole(current)) is not None:
+            current = whole  # what the changes `fix_encoding` lists for it would make
+            continue
+        edits = fix_encoding(current, mojibake, mixups, use_ftfy)
+        if not edits:
+            break
+        current, changes = _then(text, current, changes, edits, track)
+    return current, changes
 
 
 # --- The whole text read back at once ----------------------------------------------------
@@ -330,7 +359,10 @@ def repair(
 # what the run-by-run step (`fix_utf8_mojibake`) would choose, which is decided once per
 # distinct run (a German text has a few dozen) instead of once per occurrence.
 WHOLE_TEXT_CODEC = "sloppy-windows-1252"
-WHOLE_TEXT_SLACK = 3.0  # nats beyond the guard's margin: the step's costs see the run's neighbours, ours do not
+# (left, right) neighbours of a run that stand for all: `profile.cost` sees of a run's left
+# neighbour only whether it is a letter and a small one, of its right one whether it is a
+# letter or a space
+WHOLE_TEXT_NEIGHBOURS = tuple((left, right) for left in ("", "a", "A") for right in ("", "a", " "))
 WHOLE_TEXT_FIRST_PIECE = 2048  # characters tried first
 _ASCII_TO_SPACE = bytes(32 if byte < 0x80 else byte for byte in range(256))
 
@@ -340,27 +372,42 @@ def _utf8_piece(data: bytes) -> str:
     return codecs.getincrementaldecoder("utf-8")().decode(data, final=False)
 
 
-def _letter_class(test: str) -> str:
-    """A character class of the letters from À to the end of Cyrillic that pass `test`."""
-    return re.escape("".join(ch for ch in map(chr, range(0xC0, 0x500)) if getattr(ch, test)()))
+# The blocks of code points that hold a small letter with a one-letter capital (Latin, Greek,
+# Cyrillic, Armenian, Georgian, ... fullwidth; Deseret, Osage, Old Hungarian, Adlam, ...):
+# tests/test_fast_path.py checks them against every code point.
+CASED_BLOCKS = (
+    (0x80, 0x3000),
+    (0xA640, 0xAC00),
+    (0xFB00, 0xFFF0),
+    (0x10400, 0x10600),
+    (0x10C00, 0x10D00),
+    (0x11800, 0x11900),
+    (0x16E00, 0x16F00),
+    (0x1E900, 0x1EA00),
+)
 
 
-_SMALL, _CAPITAL = _letter_class("islower"), _letter_class("isupper")
-# Where the run-by-run step would give a decoded letter another case than it has as read
-# (`_case_context`: mojibake re-cased with its word or line): a small letter before a capital
-# ("üBER"), after two ("GRöSSE"), or ending a word after one ("Fü"); a capital after a small
-# letter ("lÄnge"); and, named `alone`, a letter standing alone ("Module à 400"): a capital
-# if its line is all caps.
-_CASE_AT_STAKE = re.compile(
-    f"[{_SMALL}{_CAPITAL}](?:"
-    f"(?<=[{_SMALL}])(?=[A-Z{_CAPITAL}])"
-    f"|(?<=[A-Z{_CAPITAL}]{{2}}[{_SMALL}])"
-    f"|(?<=[A-Z{_CAPITAL}][{_SMALL}])(?![a-z{_SMALL}])"
-    f"|(?<=[a-z{_SMALL}][{_CAPITAL}])"
-    r"|(?P<alone>(?<![^\W\d_].)(?![^\W\d_]))"
-    ")"
+def recased_letters() -> str:
+    """The letters that `_recase` turns into capitals: small letters with a one-letter capital, not ß."""
+    return "".join(
+        ch
+        for low, high in CASED_BLOCKS
+        for ch in map(chr, range(low, high))
+        if ch != "ß" and len(ch.upper()) == 1 and ch.upper() != ch
+    )
+
+
+# A decoded letter the run-by-run step would turn into a capital (`_case_context`) if the word
+# around its run in the mojibake, or the line, were all caps. Only one with no small ASCII
+# letter on either side is looked at further (`_case_at_stake`): German has few ("FüR", "à").
+# (the astral ones as one range around them: a class with astral characters one by one is
+# searched item by item, a hundred times slower)
+_RECASE_CANDIDATE = re.compile(
+    f"[{re.escape(''.join(ch for ch in recased_letters() if ch < chr(0x10000)))}\U00010400-\U0001e9ff]"
+    "(?<![a-z].)(?![a-z])"
 )
 _SMALL_ASCII = re.compile("[a-z]")
+WORD_WINDOW = 40  # characters `_case_context` looks at each way for the word around a run
 # Characters each way that `_case_context` surely sees of the run's line: it looks 200
 # characters of mojibake each way, and one decoded character was at most four of them.
 LONE_LETTER_WINDOW = 50
@@ -371,10 +418,11 @@ def read_whole(text: str) -> str | None:
     unless that is what the encoding step would make of every run in it.
 
     It is, when every non-ASCII character belongs to cp1252 and the bytes are UTF-8,
-    every distinct run has that reading as the step's choice (`_whole_text_run`:
-    read, clear of the guard, no other reading cheaper, self-evident or vouched
-    for by a self-evident one), and no decoded letter stands where the step would
-    re-case it (`_case_at_stake`).
+    every distinct run has that reading as the step's choice between any neighbours
+    (`_whole_text_run`: read, past the guard, no other reading cheaper, no further
+    layer; self-evident or vouched for by a self-evident one), no occurrence stands in
+    a word or line whose case would change that (`_word_case_possible`,
+    `_case_at_stake`), and ftfy, which the step consults, sees nothing more to do.
     """
     if "\ufffd" in text:
         return None  # (ftfy's sloppy cp1252 writes U+FFFD as byte 1A: it would vanish into a control)
@@ -389,57 +437,171 @@ def read_whole(text: str) -> str | None:
         return None
     evidenced: set[tuple[str, int]] = set()
     vouched: list[frozenset[tuple[str, int]]] = []
+    cased: list[tuple[str, str]] = []
+    ftfy_candidates: list[str] = []
     for run in set(raw.translate(_ASCII_TO_SPACE).split()):
         verdict = _whole_text_run(run)
         if verdict is None:
             return None
-        self_evident, evidence = verdict
+        self_evident, evidence, at_stake = verdict
         if self_evident:
             evidenced |= evidence
         else:
             vouched.append(evidence)
+        if at_stake:
+            cased.append((run, at_stake))
+        if _FTFY_CANDIDATE.search(run.decode("utf-8")):
+            ftfy_candidates.append(run)
     if any(evidence.isdisjoint(evidenced) for evidence in vouched):
         return None
+    # (the checks below look for runs in the UTF-8 bytes: bytes.find is many times faster than str.find)
+    if any(_word_case_possible(raw, run, at_stake) for run, at_stake in cased):
+        return None
+    if any(_ftfy_sees_around(raw, run) for run in ftfy_candidates):
+        return None  # ftfy would go on, and the step weighs ftfy's reading against its own ("Ã˜Ã¸" -> "Øø" -> "¨¸")
     return None if _case_at_stake(decoded) else decoded
 
 
-def _case_at_stake(decoded: str) -> bool:
-    """Whether the step might give a decoded letter another case (`_CASE_AT_STAKE`; a letter
-    standing alone only when no small ASCII letter near it shows that its line is not all caps)."""
-    for m in _CASE_AT_STAKE.finditer(decoded):
-        if m.group("alone") is None:
+def _whole_runs(data: bytes, run: bytes) -> Iterator[int]:
+    """The starts of the occurrences of `run` (UTF-8) in `data` that are whole runs of non-ASCII characters."""
+    start = data.find(run)
+    while start >= 0:
+        end = start + len(run)
+        if (start == 0 or data[start - 1] < 0x80) and (end == len(data) or data[end] < 0x80):
+            yield start
+        start = data.find(run, start + 1)
+
+
+def _ftfy_sees_around(data: bytes, run: bytes) -> bool:
+    """`_ftfy_sees_mojibake` on the text `data` (UTF-8) holds, where `run` is the only run that
+    may hold a match: its pattern is tried at each position from which a match can reach the
+    run (as in `_ftfy_sees_mojibake`), in the text around each occurrence (each character is
+    at most four bytes; a character cut at the edge of the piece is left out)."""
+    reach = FTFY_LONGEST_MATCH - 1
+    size = len(run.decode("utf-8"))
+    for start in _whole_runs(data, run):
+        before = data[max(0, start - 4 * reach) : start].decode("utf-8", "ignore")
+        piece = before + data[start : start + len(run) + 4 * reach].decode("utf-8", "ignore")
+        at = len(before)
+        if any(_FTFY_BADNESS.match(piece, pos) for pos in range(max(0, at - reach), at + size)):
             return True
-        start = max(decoded.rfind("\n", 0, m.start()) + 1, m.start() - LONE_LETTER_WINDOW)
-        line_end = decoded.find("\n", m.end())
-        end = min(len(decoded) if line_end < 0 else line_end, m.end() + LONE_LETTER_WINDOW)
-        if not _SMALL_ASCII.search(decoded, start, end):
+        if (start == 0 or data[start - 1] == 0x0A) and _FTFY_BADNESS.match(piece[at:]):
+            return True  # ftfy sees each line as a text of its own: its "^" matches at a line start
+    return False
+
+
+def _word_case_possible(data: bytes, run: bytes, at_stake: str) -> bool:
+    """Whether some occurrence of a run (in the decoded text as UTF-8) may stand in a word that
+    is all small ('l' in `at_stake`) or all caps ('u'): one that reaches no capital, or no small
+    ASCII letter, through the ASCII of its word (which would also keep its line from being so)."""
+    for start in _whole_runs(data, run):
+        end = start + len(run)
+        for case, letters in (("l", b"AZ"), ("u", b"az")):
+            if case in at_stake and not (
+                _ascii_in_word(data, start, -1, letters) or _ascii_in_word(data, end, 1, letters)
+            ):
+                return True
+    return False
+
+
+def _case_at_stake(decoded: str) -> bool:
+    """Whether the step might turn a decoded small letter into a capital: a letter of
+    `_RECASE_CANDIDATE` whose run (decoded runs are the mojibake's runs, their ASCII
+    neighbours the same) reaches no small ASCII letter through the ASCII of its word
+    (that letter would make the word and the line not all caps), unless the run is a
+    word of its own (then only the line counts) with a small ASCII letter near it."""
+    for hit in _RECASE_CANDIDATE.finditer(decoded):
+        start, end = hit.start(), hit.end()
+        while start > 0 and decoded[start - 1] >= "\x80":
+            start -= 1
+        while end < len(decoded) and decoded[end] >= "\x80":
+            end += 1
+        if _ascii_in_word(decoded, start, -1) or _ascii_in_word(decoded, end, 1):
+            continue
+        alone = (start == 0 or decoded[start - 1].isspace()) and (end == len(decoded) or decoded[end].isspace())
+        if not alone:
+            return True
+        line_start = max(decoded.rfind("\n", 0, start) + 1, start - LONE_LETTER_WINDOW)
+        line_end = decoded.find("\n", end)
+        line_end = min(len(decoded) if line_end < 0 else line_end, end + LONE_LETTER_WINDOW)
+        if not _SMALL_ASCII.search(decoded, line_start, line_end):
             return True
     return False
 
 
+_ASCII_SPACE = frozenset(ord(ch) for ch in map(chr, range(0x80)) if ch.isspace())  # str.isspace: also 1C-1F
+
+
+def _ascii_in_word(text: str | bytes, edge: int, step: int, letters: bytes = b"az") -> bool:
+    """Whether an ASCII letter from letters[0] to letters[1] ("az" or "AZ") lies within WORD_WINDOW
+    characters of a run's edge (`edge`: its start looking left, step -1; its end looking right,
+    step 1), reached over ASCII characters that are not white space: one in the word
+    `_case_context` sees. `text` may be the text or its UTF-8 (ASCII is the same in both)."""
+    low, high = letters
+    pos = edge - 1 if step < 0 else edge
+    for _ in range(WORD_WINDOW):
+        if not 0 <= pos < len(text):
+            return False
+        code = text[pos] if isinstance(text, bytes) else ord(text[pos])
+        if code >= 0x80 or code in _ASCII_SPACE:
+            return False
+        if low <= code <= high:
+            return True
+        pos += step
+    return False
+
+
 @lru_cache(maxsize=4096)
-def _whole_text_run(raw: bytes) -> tuple[bool, frozenset[tuple[str, int]]] | None:
-    """For one run of the text (as its bytes): whether the step's reading of it is
-    self-evident and what it vouches for, when that reading is the run's UTF-8 read
-    through cp1252 whatever its neighbours and the text's preferred code page; else None."""
+def _whole_text_run(raw: bytes) -> tuple[bool, frozenset[tuple[str, int]], str] | None:
+    """For one run of the text (as its bytes), when the step reads it as its UTF-8 read
+    through cp1252 whatever its neighbours and the text's preferred code page: whether
+    that reading is self-evident, what it vouches for, and the cases of the word around
+    the run ('l': all small, 'u': all caps) in which the step would read it otherwise
+    (each occurrence must then show that its word is not so). None otherwise."""
     run, wanted = raw.decode(WHOLE_TEXT_CODEC), raw.decode("utf-8")
     if not (_GATE_PAIR.search(run) or _has_c1(run)):
         return None  # a run the step does not read
-    base, options = readings(run, "", "", NO_CASE)
-    chosen = [r for r in options.values() if r.text == wanted and r.layers == 1]
-    if not chosen:
+    if any(reinterpret(wanted, codec) is not None for codec in MOJIBAKE_CODECS):
+        return None  # the step may read it as another layer ("ÃŸâ€ž" -> "ß„" -> "߄"), depending on its neighbours
+    plain = _chosen_everywhere(run, wanted, NO_CASE)
+    if plain is None:
         return None
-    best = min(r.cost for r in chosen)
-    if best + GUARD_MARGIN + WHOLE_TEXT_SLACK > base:
-        return None  # it might not pass the guard between other neighbours
-    if any(r.cost < best for r in options.values() if r.text != wanted):
-        return None  # another reading is cheaper: the text's preferred code page decides
-    # No other reading is cheaper, so no code page gains more on the text than cp1252, which
-    # reads every run: the preferred code page reads each run so, and no other reading is
-    # favoured. (Neighbours only widen the gap: the other readings are characters German
-    # text does not have, such as "Ǹ" for "é", whose pairs with any neighbour cost the most.)
-    reading = chosen[0]
-    return reading.self_evident, frozenset(reading.evidence)
+    # The word around a run may be all small or all caps ("wir", "FÜR"): the step then also
+    # tries its characters in their other case (not all small where the run has a capital,
+    # such as "Ã", nor all caps where it has a small letter).
+    letters = run.translate(_CASELESS)
+    at_stake = ""
+    for case, possible in (
+        ("l", not any(ch.isupper() for ch in letters)),
+        ("u", not any(ch.islower() for ch in letters)),
+    ):
+        if possible:
+            recased = _chosen_everywhere(run, wanted, case + "--")
+            if recased is None or recased.reason != plain.reason:  # not the same reading, or read as re-cased
+                at_stake += case
+    return plain.self_evident, frozenset(plain.evidence), at_stake
+
+
+def _chosen_everywhere(run: str, wanted: str, case: str) -> Reading | None:
+    """The step's reading of `run` in `case` if it is `wanted` (one layer) between any
+    neighbours, else None. Its neighbours take part in its costs only as none, a small
+    letter, a capital (left) or none, a letter, a space (right): one of each stands for all."""
+    found = None
+    for left, right in WHOLE_TEXT_NEIGHBOURS:
+        _, options = readings(run, left, right, case)
+        chosen = [r for r in options.values() if r.text == wanted and r.layers == 1]
+        if not chosen:
+            return None  # not read so, or not past the guard
+        plain = min(chosen, key=lambda r: r.cost)
+        if any(r.cost < plain.cost for r in options.values() if r.text != wanted):
+            return None  # another reading is cheaper: the text's preferred code page decides
+        # No other reading is cheaper, so no code page gains more on the text than cp1252,
+        # which reads every run (and comes first on a tie): the preferred code page reads
+        # each run so, and no other reading is favoured.
+        if found is not None and (plain.reason, plain.self_evident) != (found.reason, found.self_evident):
+            return None
+        found = plain
+    return found
 
 
 def _whole_text_changes(text: str) -> list[Change]:
@@ -451,24 +613,6 @@ def _whole_text_changes(text: str) -> list[Change]:
         assert reading is not None  # every run was read by `read_whole`
         changes.append(_trimmed(m.start(), run, run.encode(WHOLE_TEXT_CODEC).decode("utf-8"), reading.reason))
     return changes
-
-
-def _entity_step_idle(text: str) -> bool:
-    """Whether repair()'s entity step leaves `text` as it is (it runs before the encoding steps)."""
-    return "&" not in text or "<" in text or not fix_entity_mojibake(text)
-
-
-def _encoding_rounds(
-    text: str, current: str, changes: list[Change], mojibake: bool, mixups: bool, use_ftfy: bool
-) -> tuple[str, list[Change]]:
-    """The encoding steps until nothing changes (ftfy's reading can leave what another
-    step then reads), so that repairing the result again changes nothing."""
-    for _ in range(MAX_ROUNDS):
-        edits = fix_encoding(current, mojibake, mixups, use_ftfy) if might_need_repair(current) else []
-        if not edits:
-            break
-        current, changes = _then(text, changes, edits)
-    return current, changes
 
 
 # --- Changes: apply, compose, map back -----------------------------------------------
@@ -486,8 +630,13 @@ def apply_changes(text: str, changes: Iterable[Change]) -> str:
     return "".join(out)
 
 
-def _then(original: str, first: list[Change], second: list[Change]) -> tuple[str, list[Change]]:
-    """The text after `first` and then `second`, and the changes that lead there from `original`."""
+def _then(
+    original: str, current: str, first: list[Change], second: list[Change], track: bool = True
+) -> tuple[str, list[Change]]:
+    """The text after `first` (which made `current`) and then `second`, and the changes that
+    lead there from `original` (none without `track`)."""
+    if not track:
+        return apply_changes(current, second), []
     combined = compose(original, first, second)
     return apply_changes(original, combined), combined
 
