@@ -602,6 +602,11 @@ REGRESSIONS_CLEAN = [
     ("A „Ää „ähnliche,", "de: became 'A 《 „ähnliche,' ('„Ää' read as Mac Roman for a CJK bracket)"),
     ("Â ÆŸ", "fr: became '\\xa0Ɵ' (ftfy: letters and a space read as a no-break space and a rare letter)"),
     ("a ôçó", "pt: became 'a •' (cp850, lower-cased afterwards: three small letters read as a bullet)"),
+    ("îœœ", "fr: became U+E71C (ftfy: three letters read as a private-use code point)"),
+    ("Acheté AÂŸ", "fr: became 'Acheté AŸ' (ftfy dropped a glued 'Â' before Ÿ, read through the C1 byte 9F)"),
+    ("aôçë", "fr: became 'a\\u2009' (cp850, lower-cased afterwards: three letters read as a thin space)"),
+    ("AÂŒÆŒ", "fr: became 'AŒƌ' (ftfy: letters glued to a word read as letters German text does not use)"),
+    ("Ùœ Adresse", "fr: became '\\u065c Adresse' (ftfy: two Latin letters read as an Arabic combining mark)"),
 ]
 
 

@@ -171,7 +171,7 @@ SHORT_BUT_EVIDENT = [
     ("Er sagte Â»Hallo", "Er sagte »Hallo", "a lone 'Â' before an opening guillemet that opens a word"),
     ("Das kostet Â€ 5", "Das kostet € 5", "a lone 'Â' before a euro sign (C1 byte 80), which stands alone"),
     ("Er sagte Â„HalloÂ“", "Er sagte „Hallo“", "C1 quotation marks: the second 'Â' is glued, the line shows the first"),
-    ("Le cÂœur", "Le cœur", "'Â' glued inside a word before œ (C1 byte 9C)"),
+    ("Le cÂœur Ã©tait", "Le cœur était", "'Â' glued before œ (C1 byte 9C), with other mojibake in the line"),
     ("Â»Hallo Â« sagte er", "»Hallo « sagte er", "an opening 'Â»' before a word is evidence for a lone 'Â«' after"),
     ("Zwei Module Ã 400 Watt", "Zwei Module à 400 Watt", "'Ã' with a lost A0 byte is 'à' before a number"),
     ("Berlin ‚Üí München", "Berlin → München", "Mac Roman letters and a quote read as an arrow: German text uses it"),

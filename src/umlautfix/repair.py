@@ -542,20 +542,21 @@ def _with_gap(decoded: str, gap: str) -> str:
 
 def _unless_letters_as_marks(run: str, reading: Reading) -> Reading:
     """`reading`, not self-evident where it reads letters and German typography only as
-    punctuation or symbols German text does not use ("ÔÇÁ" -> "‵" in cp850, "„Ää" -> "《"
-    in Mac Roman; "ÔÇô" -> "–" is German), or, re-cased, as any punctuation ("ôçó" -> "•":
-    a run that needs its letters' other case to read is a weaker coincidence still).
+    punctuation, symbols or spaces German text does not use ("ÔÇÁ" -> "‵" and "ÔÇë" -> a
+    thin space in cp850, "„Ää" -> "《" in Mac Roman; "ÔÇô" -> "–" is German), or letters
+    only, re-cased, as any punctuation ("ôçó" -> "•": a run that needs its letters' other
+    case to read is a weaker coincidence still; upper-cased "Â€“" -> "–" holds symbols).
     Text of its own that happens to be such a sequence, unless the same code page
     repaired something German elsewhere in the text."""
     if not reading.self_evident:
         return reading
     trimmed = _trimmed(0, run, reading.text, "")
-    recased = "-cased afterwards" in reading.reason
-    marks = trimmed.after and all(
-        unicodedata.category(ch)[0] in "PS" and (recased or not _german_uses(ch)) for ch in trimmed.after
-    )
+    if not trimmed.after or not all(unicodedata.category(ch)[0] in "PSZ" for ch in trimmed.after):
+        return reading
+    foreign = not any(_german_uses(ch) for ch in trimmed.after)
     german_text = all(ch.isalpha() or ch in GERMAN_TYPOGRAPHY for ch in trimmed.before)
-    if not marks or not german_text:
+    recased_letters = "-cased afterwards" in reading.reason and trimmed.before.isalpha()  # not "Â€“" -> "–"
+    if not (foreign and german_text) and not recased_letters:
         return reading
     r = reading
     return Reading(r.text, r.codecs, r.reason, False, r.cost, r.layers, r.consistent)
@@ -1210,6 +1211,7 @@ def _ftfy_vetoed(line: str, change: Change) -> bool:
 _WORD_NEXT = re.compile(r"\s?[^\W_]")  # "à la", "à 400"
 _GLUED_AFTER = ".,;:!?%)]"  # a lost no-break space follows these too ("z.Â B.", "5Â %")
 _C1_QUOTES = "".join(ch for ch in _CP1252[:0x20] if ch in QUOTATION_MARKS)  # ‚ „ ‹ ‘ ’ “ ” › at bytes 80-9F
+_C1_LETTERS = "".join(ch for ch in _CP1252[:0x20] if ch.isalpha())  # ƒ Š Œ Ž š œ ž Ÿ
 
 
 def _mojibake_elsewhere(line: str, change: Change) -> bool:
@@ -1226,7 +1228,7 @@ def _mojibake_elsewhere(line: str, change: Change) -> bool:
 
 
 def _glued(previous: str) -> bool:
-    """What stands before a lead holds it to a word ("cÂœur", "89Â €", "z.Â B.")."""
+    """What stands before a lead holds it to a word ("89Â €", "z.Â B.", "HÂLÂ”")."""
     return previous.isalnum() or (previous != "" and previous in _GLUED_AFTER)
 
 
@@ -1238,12 +1240,14 @@ def _lone_lead_misread(line: str, change: Change) -> bool:
       no German word is one letter, but "à" before a word or number ("2 Module à 400 Watt");
     - dropped before a letter ("Âœ" -> "œ") or before a quotation mark that opens no word
       ("A Â»" -> "A »"): a capital starting a word is what it looks like;
-    - as letters German text does not use, from letters (and spaces) only ("ÂŒÆŸ" -> "ŒƟ").
-    Glued to the end of a word, a lost no-break space ("AÂ (") and a lead dropped before a
-    closing quotation mark read through a C1 byte ("HÂLÂ”", Turkish "hâlâ" in capitals)
-    are vetoed too.
+    - as letters German text does not use, from letters (and spaces) only ("ÂŒÆŸ" -> "ŒƟ",
+      also glued to a word: "AÂŒÆŒ" -> "AŒƌ").
+    Glued to a word, a lost no-break space ("AÂ ("), and a lead dropped before a closing
+    quotation mark ("HÂLÂ”", Turkish "hâlâ" in capitals) or a letter ("AÂŸ") read through
+    a C1 byte, are vetoed too: German has none of those letters, and its quotation marks
+    take one layer of mojibake ("Â«"), not two.
     Mojibake of a no-break space or of a C1 byte is glued to what stands before it
-    ("89Â €", "z.Â B.", "cÂœur"), an opening quotation mark's opens a word ("Â»Hallo"),
+    ("89Â €", "z.Â B."), an opening quotation mark's opens a word ("Â»Hallo"),
     and a euro sign or a dash stands alone ("Â€ 5"). Other mojibake or a C1 control in
     the line is evidence enough ("Â»Hallo Â« sagte"), but not another lone lead: French
     spacing with plain spaces ("Â« Bonjour Â»") is left as it is."""
@@ -1255,34 +1259,41 @@ def _lone_lead_misread(line: str, change: Change) -> bool:
     dropped = change.after == ""
     product = line[change.end : change.end + 1] if dropped else change.after
     rest = line[change.end + dropped : change.end + dropped + 1]
+    rare_letters = all(ch.isalpha() or ch == " " for ch in before) and any(
+        ch.isalpha() and char_cost(ch) > MIXUP_PLAUSIBLE_COST for ch in product
+    )
+    if rare_letters:
+        return True  # at a word's start or glued to one ("AÂŒÆŒ" -> "AŒƌ")
     previous = line[change.start - 1 : change.start]
     if _glued(previous):
         # glued to a word: a closing quotation mark read through a C1 byte ("HÂLÂ”" -> "HÂL”"),
         # mojibake of mojibake where German's own "Â«" is one layer; a no-break space after a
         # letter ("AÂ (" -> "A\xa0("), where German puts one after a number or an abbreviation
         c1_quote = dropped and product in _C1_QUOTES and not rest.isalnum()
-        return previous.isalpha() and (c1_quote or not product.strip())
+        c1_letter = dropped and product in _C1_LETTERS  # "AÂŸ" -> "AŸ": no German letter is read so
+        return previous.isalpha() and (c1_quote or c1_letter or not product.strip())
     if not product.strip():
         return True  # a lost no-break space
     if len(product) == 1 and product.isalpha() and not rest.isalpha() and not (rest and rest in CONTINUATION_CHARS):
         # (a continuation after it: a further layer to read, "Ä‚Â\xa0" -> "Ă\xa0" -> "à")
         return product != "à" or not _WORD_NEXT.match(line, change.end + dropped)
-    if dropped and (product.isalpha() or (product in QUOTATION_MARKS and not rest.isalnum())):
-        return True
-    return all(ch.isalpha() or ch == " " for ch in before) and any(
-        ch.isalpha() and char_cost(ch) > MIXUP_PLAUSIBLE_COST for ch in product
-    )
+    return dropped and (product.isalpha() or (product in QUOTATION_MARKS and not rest.isalnum()))
+
+
+_NO_TEXT = ("Co", "Cn")  # private use, unassigned: no text of any language
 
 
 def _letters_into_symbol(change: Change) -> bool:
     """A few letters (and spaces) read as a symbol that German text does not use
-    ("âœ Acheté" -> "✠Acheté"): a coincidence of letters, not mojibake of the symbol
-    (whose mojibake holds punctuation: "âœ“" -> "✓")."""
+    ("âœ Acheté" -> "✠Acheté"), or as a private-use or unassigned code point ("îœœ" ->
+    U+E71C): a coincidence of letters, not mojibake of the symbol (whose mojibake holds
+    punctuation: "âœ“" -> "✓")."""
     if len(change.before) > FTFY_SHORT_CHANGE or not all(ch.isalpha() or ch == " " for ch in change.before):
         return False
     after = change.after.strip()
     return bool(after) and all(
-        unicodedata.category(ch).startswith("S") and ch not in COMMON_PUNCTUATION for ch in after
+        unicodedata.category(ch) in _NO_TEXT or (unicodedata.category(ch)[0] == "S" and ch not in COMMON_PUNCTUATION)
+        for ch in after
     )
 
 
@@ -1321,12 +1332,20 @@ def _into_another_script(line: str, change: Change) -> bool:
     letters_only = all(ch.isalpha() or ch == " " for ch in change.before)
     if (len(change.before) > FTFY_SHORT_CHANGE and not letters_only) or _symbol_in_a_word(line, change):
         return False
-    if not any(ch.isalpha() and not _latin(ch) for ch in change.after):
+    if not any(_of_another_script(ch) for ch in change.after):
         return False
     around = _letters_outside(line, change)
     if not around:
         return all(ch.isalpha() for ch in change.before)
     return all(_latin(ch) for ch in around)
+
+
+def _of_another_script(ch: str) -> bool:
+    """A letter or a script's own combining mark ("ٜ", Arabic) that is not Latin; the
+    generic combining accents (U+0300-036F: decomposed "u\u0308") serve Latin too."""
+    if ch.isalpha():
+        return not _latin(ch)
+    return unicodedata.category(ch).startswith("M") and not "\u0300" <= ch <= "\u036f"
 
 
 def _ftfy_product(line: str, change: Change) -> str:
