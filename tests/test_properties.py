@@ -607,6 +607,9 @@ REGRESSIONS_CLEAN = [
     ("aôçë", "fr: became 'a\\u2009' (cp850, lower-cased afterwards: three letters read as a thin space)"),
     ("AÂŒÆŒ", "fr: became 'AŒƌ' (ftfy: letters glued to a word read as letters German text does not use)"),
     ("Ùœ Adresse", "fr: became '\\u065c Adresse' (ftfy: two Latin letters read as an Arabic combining mark)"),
+    ("Ð Ð“", "is: became 'РГ' (ftfy: 'Ð ' read as Cyrillic Р with a lost A0 byte, 'Ð“' as Г)"),
+    ("dîner", "fr fixture word: became 'döner' (mix-up 'saved as cp850, opened as mac-roman'; German writes 'Döner')"),
+    ("àœ?", "fr: became '\\ufffd' (ftfy, replace_lossy_sequences: two letters and a question mark deleted)"),
 ]
 
 

@@ -533,6 +533,8 @@ def _read_run(text: str, start: int, end: int) -> tuple[int, int, float, dict[st
             )
     if not plain:
         return None
+    if all(r.text.isalnum() or not r.self_evident for r in plain.values()):
+        return start, end, base, plain  # (letters read as letters: the common case, spared the look below)
     return start, end, base, {codec: _unless_letters_as_marks(run, r) for codec, r in plain.items()}
 
 
@@ -540,6 +542,7 @@ def _with_gap(decoded: str, gap: str) -> str:
     return decoded if decoded.endswith((" ", "\u00a0")) else decoded + gap
 
 
+@lru_cache(maxsize=8192)  # (the runs of a text repeat: "Ã¤" a thousand times)
 def _unless_letters_as_marks(run: str, reading: Reading) -> Reading:
     """`reading`, not self-evident where it reads letters and German typography only as
     punctuation, symbols or spaces German text does not use ("ÔÇÁ" -> "‵" and "ÔÇë" -> a
@@ -1205,7 +1208,19 @@ def _ftfy_vetoed(line: str, change: Change) -> bool:
         or _too_short_to_tell(line, change)
         or _letters_into_symbol(change)
         or _lone_lead_misread(line, change)
+        or _letters_into_replacement(change)
     )
+
+
+def _letters_into_replacement(change: Change) -> bool:
+    """Two letters or more before a question mark that ftfy reads as a lossy sequence and
+    replaces with U+FFFD ("àœ?" -> "\ufffd", French letters ending a question): a word
+    deleted on a guess; a lossy sequence is a lead and its "?" ("Ã?")."""
+    before = change.before
+    if len(before) > FTFY_SHORT_CHANGE or "\ufffd" not in change.after or not before.endswith("?"):
+        return False
+    letters = before.rstrip("?")
+    return len(letters) >= 2 and letters.isalpha()
 
 
 _WORD_NEXT = re.compile(r"\s?[^\W_]")  # "à la", "à 400"
@@ -1215,16 +1230,28 @@ _C1_LETTERS = "".join(ch for ch in _CP1252[:0x20] if ch.isalpha())  # ƒ Š Œ �
 
 
 def _mojibake_elsewhere(line: str, change: Change) -> bool:
-    """A mojibake pair in the line outside the change, of a lead and a symbol ("Ã¤", "â€"), and not
-    itself a lone lead at a word's start before what opens no word ("A A Â A Â»": each such lone
+    """A mojibake pair in the line outside the change (`_evidence_pairs`)."""
+    starts = _evidence_pairs(line)
+    return bool(starts) and (starts[0] < change.start or starts[-1] > change.end)
+
+
+@lru_cache(maxsize=8)  # once per line, not once per ftfy change in it
+def _evidence_pairs(line: str) -> tuple[int, ...]:
+    """Where the line's mojibake pairs of a lead and a symbol ("Ã¤", "â€") start, but for a
+    lone lead at a word's start before what opens no word ("A A Â A Â»": each such lone
     lead is as doubtful as the other)."""
+    starts = []
     for m in _STRONG_PAIR.finditer(line):
-        if change.start <= m.start() <= change.end or m.group()[1].isalpha():
+        if m.group()[1].isalpha():
             continue  # (two letters, "aôá", are what clean Portuguese or French text has)
-        glued = _glued(line[m.start() - 1 : m.start()])
-        if glued or line[m.end() : m.end() + 1].isalnum():
-            return True
-    return False
+        if _glued(line[m.start() - 1 : m.start()]) or line[m.end() : m.end() + 1].isalnum():
+            starts.append(m.start())
+    return tuple(starts)
+
+
+@lru_cache(maxsize=8)
+def _line_has_c1(line: str) -> bool:
+    return _has_c1(line)
 
 
 def _glued(previous: str) -> bool:
@@ -1254,7 +1281,7 @@ def _lone_lead_misread(line: str, change: Change) -> bool:
     before = change.before
     if not before or before[0] not in LEAD_CHARS or len(before) > FTFY_SHORT_CHANGE + 1:
         return False
-    if _has_c1(line) or _mojibake_elsewhere(line, change):
+    if _line_has_c1(line) or _mojibake_elsewhere(line, change):
         return False  # a C1 control ("Ã\x89Â¿") or other mojibake in the line is evidence enough
     dropped = change.after == ""
     product = line[change.end : change.end + 1] if dropped else change.after
@@ -1320,24 +1347,30 @@ def _symbol_in_a_word(line: str, change: Change) -> bool:
 
 
 def _into_another_script(line: str, change: Change) -> bool:
-    """A reading of a few characters (FTFY_SHORT_CHANGE at most), or of Latin letters (and
-    spaces) only ("Aÿàœà" -> "A؈ψ" through Mac Roman, "ÎŸÂ Acheté" -> "Ο\xa0Acheté"), that
-    makes letters of another script (Cyrillic "Ð“" -> "Г") in a line whose other letters
-    are all Latin: two or three characters are too little to say the text was written in
-    that script, and a run of Latin letters is text of its own (the mojibake of a Cyrillic
-    word holds symbols: "ÐŸÑ€Ð¸Ð²ÐµÑ‚"), unless they hold a symbol inside a word
-    ("IL2RÎ³cKO" -> "IL2RγcKO").
-    With no other letter in the line, letters alone ("œà" -> "ψ") are taken for text of
-    their own; a letter and a quotation mark ("Ð“") are `_lone_lead_misread`'s."""
+    """A reading of a few characters (FTFY_SHORT_CHANGE at most), of Latin letters (and
+    spaces) only ("Aÿàœà" -> "A؈ψ" through Mac Roman, "ÎŸÂ Acheté" -> "Ο\xa0Acheté"), or
+    into FOREIGN_LETTERS_FEW letters at most ("Ð Ð“" -> "РГ"), that makes letters of
+    another script (Cyrillic "Ð“" -> "Г") in a line whose other letters are all Latin:
+    so few characters are too little to say the text was written in that script, and a
+    run of Latin letters is text of its own (the mojibake of a Cyrillic word holds
+    symbols: "ÐŸÑ€Ð¸Ð²ÐµÑ‚"), unless they hold a symbol inside a word ("IL2RÎ³cKO" ->
+    "IL2RγcKO"). With no other letter in the line, letters alone ("œà" -> "ψ") or a few
+    letters from a longer run ("Ð Ð“") are taken for text of their own; a letter and a
+    quotation mark ("Ð“") are `_lone_lead_misread`'s."""
     letters_only = all(ch.isalpha() or ch == " " for ch in change.before)
-    if (len(change.before) > FTFY_SHORT_CHANGE and not letters_only) or _symbol_in_a_word(line, change):
+    foreign = sum(_of_another_script(ch) for ch in change.after)
+    few = foreign <= FOREIGN_LETTERS_FEW  # "Ð Ð“" -> "РГ" (a lost A0 byte)
+    if (len(change.before) > FTFY_SHORT_CHANGE and not letters_only and not few) or _symbol_in_a_word(line, change):
         return False
-    if not any(_of_another_script(ch) for ch in change.after):
+    if not foreign:
         return False
     around = _letters_outside(line, change)
     if not around:
-        return all(ch.isalpha() for ch in change.before)
+        return all(ch.isalpha() for ch in change.before) or (few and len(change.before) > FTFY_SHORT_CHANGE)
     return all(_latin(ch) for ch in around)
+
+
+FOREIGN_LETTERS_FEW = 2  # letters of another script too few to say a line was written in it
 
 
 def _of_another_script(ch: str) -> bool:
@@ -1518,7 +1551,8 @@ def _mixup_confirmed_by_lexicon(text: str, runs: list[re.Match[str]], chars: set
         words = {_letters_around(text, c) for c in changes}
         if not changes or len(words) > MIXUP_LEXICON_MAX_WORDS:
             continue
-        confirmed = sum(_becomes_a_word(text, span, changes) for span in words)
+        # in its case: "dîner" (French) is no "döner", which German writes "Döner"
+        confirmed = sum(_becomes_a_word(text, span, changes) and not _small_noun(text, span, changes) for span in words)
         enough = confirmed == len(words) or (confirmed >= 2 and confirmed * 3 >= 2 * len(words))
         if not enough:
             continue
@@ -1528,6 +1562,15 @@ def _mixup_confirmed_by_lexicon(text: str, runs: list[re.Match[str]], chars: set
         if german and _mixup_reads_german(swaps) and not _quote_into_short_word(text, changes):
             return _mixup_changes(changes, opened, saved)
     return []
+
+
+def _small_noun(text: str, span: tuple[int, int], changes: list[Change]) -> bool:
+    """The word at `span`, with the changes in it, is a noun (the lexicon writes it with a
+    capital) written small: no German text writes "döner" or "ökonomen"."""
+    start, end = span
+    inside = [_shifted(c, -start) for c in changes if start <= c.start < end]
+    fixed = apply_changes(text[start:end], inside).strip(_WORD_PUNCTUATION)
+    return fixed[:1].islower() and lexicon.is_capitalised(fixed)
 
 
 def _letters_around(text: str, change: Change) -> tuple[int, int]:
