@@ -610,6 +610,8 @@ REGRESSIONS_CLEAN = [
     ("Ð Ð“", "is: became 'РГ' (ftfy: 'Ð ' read as Cyrillic Р with a lost A0 byte, 'Ð“' as Г)"),
     ("dîner", "fr fixture word: became 'döner' (mix-up 'saved as cp850, opened as mac-roman'; German writes 'Döner')"),
     ("àœ?", "fr: became '\\ufffd' (ftfy, replace_lossy_sequences: two letters and a question mark deleted)"),
+    ("dîner, dîner", "fr: became 'döner, döner' (the same mix-up, two words confirmed by the lexicon)"),
+    ("Â Â?", "pt: became '\\xa0\\ufffd' (ftfy: a lost no-break space and a lossy sequence from two lone 'Â')"),
 ]
 
 

@@ -1299,8 +1299,8 @@ def _lone_lead_misread(line: str, change: Change) -> bool:
         c1_quote = dropped and product in _C1_QUOTES and not rest.isalnum()
         c1_letter = dropped and product in _C1_LETTERS  # "AÂŸ" -> "AŸ": no German letter is read so
         return previous.isalpha() and (c1_quote or c1_letter or not product.strip())
-    if not product.strip():
-        return True  # a lost no-break space
+    if not product.replace("\ufffd", "").strip():
+        return True  # a lost no-break space (and a lossy sequence guessed: "Â Â?" -> "\xa0\ufffd")
     if len(product) == 1 and product.isalpha() and not rest.isalpha() and not (rest and rest in CONTINUATION_CHARS):
         # (a continuation after it: a further layer to read, "Ä‚Â\xa0" -> "Ă\xa0" -> "à")
         return product != "à" or not _WORD_NEXT.match(line, change.end + dropped)
@@ -1503,11 +1503,14 @@ def _mostly_broken(swaps: list[_Swap]) -> bool:
 
 def _words_confirmed(text: str, changes: list[Change]) -> bool:
     """Half the words the mix-up touches (two at least) become words the lexicon
-    knows: German names and addresses in a CSV row have few function words.
+    knows, in their case ("dîner, dîner" is no "döner"): German names and addresses
+    in a CSV row have few function words.
     A symbol standing alone ("39,90 Ä" -> "39,90 €") is no word and is not counted."""
     groups = _changes_by_word(text, changes)
     words = {span: inside for span, inside in groups.items() if _has_letters_after(text, span, inside)}
-    confirmed = sum(_becomes_a_word(text, span, inside) for span, inside in words.items())
+    confirmed = sum(
+        _becomes_a_word(text, span, inside) and not _small_noun(text, span, inside) for span, inside in words.items()
+    )
     return confirmed >= 2 and confirmed * 2 >= len(words)
 
 
