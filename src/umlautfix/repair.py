@@ -1299,8 +1299,9 @@ def _lone_lead_misread(line: str, change: Change) -> bool:
         c1_quote = dropped and product in _C1_QUOTES and not rest.isalnum()
         c1_letter = dropped and product in _C1_LETTERS  # "AÂŸ" -> "AŸ": no German letter is read so
         return previous.isalpha() and (c1_quote or c1_letter or not product.strip())
-    if not product.replace("\ufffd", "").strip():
-        return True  # a lost no-break space (and a lossy sequence guessed: "Â Â?" -> "\xa0\ufffd")
+    spaces = product.replace("\ufffd", "")
+    if spaces and not spaces.strip():
+        return True  # a lost no-break space (also beside a lossy sequence guessed: "Â Â?" -> "\xa0\ufffd")
     if len(product) == 1 and product.isalpha() and not rest.isalpha() and not (rest and rest in CONTINUATION_CHARS):
         # (a continuation after it: a further layer to read, "Ä‚Â\xa0" -> "Ă\xa0" -> "à")
         return product != "à" or not _WORD_NEXT.match(line, change.end + dropped)
