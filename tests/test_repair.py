@@ -167,6 +167,17 @@ SHORT_BUT_EVIDENT = [
     ("Stern â˜… da", "Stern ★ da", "a symbol's mojibake holding a modifier (˜), not letters only"),
     ("Haken: âœ“ erledigt", "Haken: ✓ erledigt", "a symbol's mojibake holds punctuation (“), not letters only"),
     ("Er sagte ÒMÜglichkeitÊ dazu", "Er sagte „Möglichkeit“ dazu", "a mix-up that gives a word its natural case back"),
+    # beside the ftfy veto of a lone lead at a word's start ("Â (", "A Â»", "Acheté Âœ", "Ã (")
+    ("Er sagte Â»Hallo", "Er sagte »Hallo", "a lone 'Â' before an opening guillemet that opens a word"),
+    ("Das kostet Â€ 5", "Das kostet € 5", "a lone 'Â' before a euro sign (C1 byte 80), which stands alone"),
+    ("Er sagte Â„HalloÂ“", "Er sagte „Hallo“", "C1 quotation marks: the second 'Â' is glued, the line shows the first"),
+    ("Le cÂœur Ã©tait", "Le cœur était", "'Â' glued before œ (C1 byte 9C), with other mojibake in the line"),
+    ("Â»Hallo Â« sagte er", "»Hallo « sagte er", "an opening 'Â»' before a word is evidence for a lone 'Â«' after"),
+    ("Zwei Module Ã 400 Watt", "Zwei Module à 400 Watt", "'Ã' with a lost A0 byte is 'à' before a number"),
+    ("Berlin ‚Üí München", "Berlin → München", "Mac Roman letters and a quote read as an arrow: German text uses it"),
+    # beside the lexicon's ß before a vowel ("Aáe" is no "Aße", for "Asse")
+    ("Stra·e", "Straße", "cp850 ß read as Mac Roman ·: the lexicon writes 'Straße' with ß"),
+    ("mu·", "muß", "a ß at a word's end (the old spelling of 'muss') still counts through the lexicon's fold"),
 ]
 
 

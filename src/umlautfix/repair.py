@@ -857,11 +857,43 @@ def _read_run(text: str, start: int, end: int) -> tuple[int, int, float, dict[st
                     for codec, r in extended.items()
                 },
             )
-    return (start, end, base, plain) if plain else None
+    if not plain:
+        return None
+    if all(r.text.isalnum() or not r.self_evident for r in plain.values()):
+        return start, end, base, plain  # (letters read as letters: the common case, spared the look below)
+    return start, end, base, {codec: _unless_letters_as_marks(run, r) for codec, r in plain.items()}
 
 
 def _with_gap(decoded: str, gap: str) -> str:
     return decoded if decoded.endswith((" ", "\u00a0")) else decoded + gap
+
+
+@lru_cache(maxsize=8192)  # (the runs of a text repeat: "Ã¤" a thousand times)
+def _unless_letters_as_marks(run: str, reading: Reading) -> Reading:
+    """`reading`, not self-evident where it reads letters and German typography only as
+    punctuation, symbols or spaces German text does not use ("ÔÇÁ" -> "‵" and "ÔÇë" -> a
+    thin space in cp850, "„Ää" -> "《" in Mac Roman; "ÔÇô" -> "–" is German), or letters
+    only, re-cased, as any punctuation ("ôçó" -> "•": a run that needs its letters' other
+    case to read is a weaker coincidence still; upper-cased "Â€“" -> "–" holds symbols).
+    Text of its own that happens to be such a sequence, unless the same code page
+    repaired something German elsewhere in the text."""
+    if not reading.self_evident:
+        return reading
+    trimmed = _trimmed(0, run, reading.text, "")
+    if not trimmed.after or not all(unicodedata.category(ch)[0] in "PSZ" for ch in trimmed.after):
+        return reading
+    foreign = not any(_german_uses(ch) for ch in trimmed.after)
+    german_text = all(ch.isalpha() or ch in GERMAN_TYPOGRAPHY for ch in trimmed.before)
+    recased_letters = "-cased afterwards" in reading.reason and trimmed.before.isalpha()  # not "Â€“" -> "–"
+    if not (foreign and german_text) and not recased_letters:
+        return reading
+    r = reading
+    return Reading(r.text, r.codecs, r.reason, False, r.cost, r.layers, r.consistent)
+
+
+def _german_uses(mark: str) -> bool:
+    """German typography („ “ – € …) and arrows ("Berlin → München", in our own forum fixtures)."""
+    return mark in GERMAN_TYPOGRAPHY or "\u2190" <= mark <= "\u21ff"
 
 
 def _has_c1(run: str) -> bool:
@@ -1532,18 +1564,121 @@ def _ftfy_vetoed(line: str, change: Change) -> bool:
         or _into_another_script(line, change)
         or _too_short_to_tell(line, change)
         or _letters_into_symbol(change)
+        or _lone_lead_misread(line, change)
+        or _letters_into_replacement(change)
     )
+
+
+def _letters_into_replacement(change: Change) -> bool:
+    """Two letters or more before a question mark that ftfy reads as a lossy sequence and
+    replaces with U+FFFD ("àœ?" -> "\ufffd", French letters ending a question): a word
+    deleted on a guess; a lossy sequence is a lead and its "?" ("Ã?")."""
+    before = change.before
+    if len(before) > FTFY_SHORT_CHANGE or "\ufffd" not in change.after or not before.endswith("?"):
+        return False
+    letters = before.rstrip("?")
+    return len(letters) >= 2 and letters.isalpha()
+
+
+_WORD_NEXT = re.compile(r"\s?[^\W_]")  # "à la", "à 400"
+_GLUED_AFTER = ".,;:!?%)]"  # a lost no-break space follows these too ("z.Â B.", "5Â %")
+_C1_QUOTES = "".join(ch for ch in _CP1252[:0x20] if ch in QUOTATION_MARKS)  # ‚ „ ‹ ‘ ’ “ ” › at bytes 80-9F
+_C1_LETTERS = "".join(ch for ch in _CP1252[:0x20] if ch.isalpha())  # ƒ Š Œ Ž š œ ž Ÿ
+
+
+def _mojibake_elsewhere(line: str, change: Change) -> bool:
+    """A mojibake pair in the line outside the change (`_evidence_pairs`)."""
+    starts = _evidence_pairs(line)
+    return bool(starts) and (starts[0] < change.start or starts[-1] > change.end)
+
+
+@lru_cache(maxsize=8)  # once per line, not once per ftfy change in it
+def _evidence_pairs(line: str) -> tuple[int, ...]:
+    """Where the line's mojibake pairs of a lead and a symbol ("Ã¤", "â€") start, but for a
+    lone lead at a word's start before what opens no word ("A A Â A Â»": each such lone
+    lead is as doubtful as the other)."""
+    starts = []
+    for m in _STRONG_PAIR.finditer(line):
+        if m.group()[1].isalpha():
+            continue  # (two letters, "aôá", are what clean Portuguese or French text has)
+        if _glued(line[m.start() - 1 : m.start()]) or line[m.end() : m.end() + 1].isalnum():
+            starts.append(m.start())
+    return tuple(starts)
+
+
+@lru_cache(maxsize=8)
+def _line_has_c1(line: str) -> bool:
+    return _has_c1(line)
+
+
+def _glued(previous: str) -> bool:
+    """What stands before a lead holds it to a word ("89Â €", "z.Â B.", "HÂLÂ”")."""
+    return previous.isalnum() or (previous != "" and previous in _GLUED_AFTER)
+
+
+def _lone_lead_misread(line: str, change: Change) -> bool:
+    """ftfy reads a lead letter at a word's start (a capital "Â", "Ã", "Ð" in Portuguese,
+    French or Icelandic) as mojibake on its own, in a line that shows no other:
+    - as a lost no-break space ("Â (" -> "\xa0(", "Â Acheté");
+    - with what follows as a letter standing alone as a word ("Ã»" -> "û", "Ð“" -> "Г"):
+      no German word is one letter, but "à" before a word or number ("2 Module à 400 Watt");
+    - dropped before a letter ("Âœ" -> "œ") or before a quotation mark that opens no word
+      ("A Â»" -> "A »"): a capital starting a word is what it looks like;
+    - as letters German text does not use, from letters (and spaces) only ("ÂŒÆŸ" -> "ŒƟ",
+      also glued to a word: "AÂŒÆŒ" -> "AŒƌ").
+    Glued to a word, a lost no-break space ("AÂ ("), and a lead dropped before a closing
+    quotation mark ("HÂLÂ”", Turkish "hâlâ" in capitals) or a letter ("AÂŸ") read through
+    a C1 byte, are vetoed too: German has none of those letters, and its quotation marks
+    take one layer of mojibake ("Â«"), not two.
+    Mojibake of a no-break space or of a C1 byte is glued to what stands before it
+    ("89Â €", "z.Â B."), an opening quotation mark's opens a word ("Â»Hallo"),
+    and a euro sign or a dash stands alone ("Â€ 5"). Other mojibake or a C1 control in
+    the line is evidence enough ("Â»Hallo Â« sagte"), but not another lone lead: French
+    spacing with plain spaces ("Â« Bonjour Â»") is left as it is."""
+    before = change.before
+    if not before or before[0] not in LEAD_CHARS or len(before) > FTFY_SHORT_CHANGE + 1:
+        return False
+    if _line_has_c1(line) or _mojibake_elsewhere(line, change):
+        return False  # a C1 control ("Ã\x89Â¿") or other mojibake in the line is evidence enough
+    dropped = change.after == ""
+    product = line[change.end : change.end + 1] if dropped else change.after
+    rest = line[change.end + dropped : change.end + dropped + 1]
+    rare_letters = all(ch.isalpha() or ch == " " for ch in before) and any(
+        ch.isalpha() and char_cost(ch) > MIXUP_PLAUSIBLE_COST for ch in product
+    )
+    if rare_letters:
+        return True  # at a word's start or glued to one ("AÂŒÆŒ" -> "AŒƌ")
+    previous = line[change.start - 1 : change.start]
+    if _glued(previous):
+        # glued to a word: a closing quotation mark read through a C1 byte ("HÂLÂ”" -> "HÂL”"),
+        # mojibake of mojibake where German's own "Â«" is one layer; a no-break space after a
+        # letter ("AÂ (" -> "A\xa0("), where German puts one after a number or an abbreviation
+        c1_quote = dropped and product in _C1_QUOTES and not rest.isalnum()
+        c1_letter = dropped and product in _C1_LETTERS  # "AÂŸ" -> "AŸ": no German letter is read so
+        return previous.isalpha() and (c1_quote or c1_letter or not product.strip())
+    spaces = product.replace("\ufffd", "")
+    if spaces and not spaces.strip():
+        return True  # a lost no-break space (also beside a lossy sequence guessed: "Â Â?" -> "\xa0\ufffd")
+    if len(product) == 1 and product.isalpha() and not rest.isalpha() and not (rest and rest in CONTINUATION_CHARS):
+        # (a continuation after it: a further layer to read, "Ä‚Â\xa0" -> "Ă\xa0" -> "à")
+        return product != "à" or not _WORD_NEXT.match(line, change.end + dropped)
+    return dropped and (product.isalpha() or (product in QUOTATION_MARKS and not rest.isalnum()))
+
+
+_NO_TEXT = ("Co", "Cn")  # private use, unassigned: no text of any language
 
 
 def _letters_into_symbol(change: Change) -> bool:
     """A few letters (and spaces) read as a symbol that German text does not use
-    ("âœ Acheté" -> "✠Acheté"): a coincidence of letters, not mojibake of the symbol
-    (whose mojibake holds punctuation: "âœ“" -> "✓")."""
+    ("âœ Acheté" -> "✠Acheté"), or as a private-use or unassigned code point ("îœœ" ->
+    U+E71C): a coincidence of letters, not mojibake of the symbol (whose mojibake holds
+    punctuation: "âœ“" -> "✓")."""
     if len(change.before) > FTFY_SHORT_CHANGE or not all(ch.isalpha() or ch == " " for ch in change.before):
         return False
     after = change.after.strip()
     return bool(after) and all(
-        unicodedata.category(ch).startswith("S") and ch not in COMMON_PUNCTUATION for ch in after
+        unicodedata.category(ch) in _NO_TEXT or (unicodedata.category(ch)[0] == "S" and ch not in COMMON_PUNCTUATION)
+        for ch in after
     )
 
 
@@ -1570,20 +1705,38 @@ def _symbol_in_a_word(line: str, change: Change) -> bool:
 
 
 def _into_another_script(line: str, change: Change) -> bool:
-    """A reading of a few characters (FTFY_SHORT_CHANGE at most) that makes letters of
+    """A reading of a few characters (FTFY_SHORT_CHANGE at most), of Latin letters (and
+    spaces) only ("Aÿàœà" -> "A؈ψ" through Mac Roman, "ÎŸÂ Acheté" -> "Ο\xa0Acheté"), or
+    into FOREIGN_LETTERS_FEW letters at most ("Ð Ð“" -> "РГ"), that makes letters of
     another script (Cyrillic "Ð“" -> "Г") in a line whose other letters are all Latin:
-    two or three characters are too little to say the text was written in that script,
-    unless they hold a symbol inside a word ("IL2RÎ³cKO" -> "IL2RγcKO").
-    With no other letter in the line, letters alone ("œà" -> "ψ") are taken for text of
-    their own; a letter and a quotation mark ("Ð“") are a known limit."""
-    if len(change.before) > FTFY_SHORT_CHANGE or _symbol_in_a_word(line, change):
+    so few characters are too little to say the text was written in that script, and a
+    run of Latin letters is text of its own (the mojibake of a Cyrillic word holds
+    symbols: "ÐŸÑ€Ð¸Ð²ÐµÑ‚"), unless they hold a symbol inside a word ("IL2RÎ³cKO" ->
+    "IL2RγcKO"). With no other letter in the line, letters alone ("œà" -> "ψ") or a few
+    letters from a longer run ("Ð Ð“") are taken for text of their own; a letter and a
+    quotation mark ("Ð“") are `_lone_lead_misread`'s."""
+    letters_only = all(ch.isalpha() or ch == " " for ch in change.before)
+    foreign = sum(_of_another_script(ch) for ch in change.after)
+    few = foreign <= FOREIGN_LETTERS_FEW  # "Ð Ð“" -> "РГ" (a lost A0 byte)
+    if (len(change.before) > FTFY_SHORT_CHANGE and not letters_only and not few) or _symbol_in_a_word(line, change):
         return False
-    if not any(ch.isalpha() and not _latin(ch) for ch in change.after):
+    if not foreign:
         return False
     around = _letters_outside(line, change)
     if not around:
-        return all(ch.isalpha() for ch in change.before)
+        return all(ch.isalpha() for ch in change.before) or (few and len(change.before) > FTFY_SHORT_CHANGE)
     return all(_latin(ch) for ch in around)
+
+
+FOREIGN_LETTERS_FEW = 2  # letters of another script too few to say a line was written in it
+
+
+def _of_another_script(ch: str) -> bool:
+    """A letter or a script's own combining mark ("ٜ", Arabic) that is not Latin; the
+    generic combining accents (U+0300-036F: decomposed "u\u0308") serve Latin too."""
+    if ch.isalpha():
+        return not _latin(ch)
+    return unicodedata.category(ch).startswith("M") and not "\u0300" <= ch <= "\u036f"
 
 
 def _ftfy_product(line: str, change: Change) -> str:
@@ -1701,18 +1854,21 @@ def _changes_by_word(text: str, changes: list[Change]) -> dict[tuple[int, int], 
 
 def _mostly_broken(swaps: list[_Swap]) -> bool:
     """Most changed characters are no letters (controls, symbols in words: "J\x81rgen
-    Weiá", "Gr”áe"): text no language
-    writes, so no need to ask which language it is."""
-    return sum(not s.before.isalpha() for s in swaps) * 2 >= len(swaps)
+    Weiá", "Gr”áe"): text no language writes, so no need to ask which language it is.
+    A quotation mark at a word's edge is where quotation marks stand ("úr „a"): not broken."""
+    return sum(not s.before.isalpha() and not _quote_at_word_edge(s) for s in swaps) * 2 >= len(swaps)
 
 
 def _words_confirmed(text: str, changes: list[Change]) -> bool:
     """Half the words the mix-up touches (two at least) become words the lexicon
-    knows: German names and addresses in a CSV row have few function words.
+    knows, in their case ("dîner, dîner" is no "döner"): German names and addresses
+    in a CSV row have few function words.
     A symbol standing alone ("39,90 Ä" -> "39,90 €") is no word and is not counted."""
     groups = _changes_by_word(text, changes)
     words = {span: inside for span, inside in groups.items() if _has_letters_after(text, span, inside)}
-    confirmed = sum(_becomes_a_word(text, span, inside) for span, inside in words.items())
+    confirmed = sum(
+        _becomes_a_word(text, span, inside) and not _small_noun(text, span, inside) for span, inside in words.items()
+    )
     return confirmed >= 2 and confirmed * 2 >= len(words)
 
 
@@ -1756,7 +1912,8 @@ def _mixup_confirmed_by_lexicon(text: str, runs: list[re.Match[str]], chars: set
         words = {_letters_around(text, c) for c in changes}
         if not changes or len(words) > MIXUP_LEXICON_MAX_WORDS:
             continue
-        confirmed = sum(_becomes_a_word(text, span, changes) for span in words)
+        # in its case: "dîner" (French) is no "döner", which German writes "Döner"
+        confirmed = sum(_becomes_a_word(text, span, changes) and not _small_noun(text, span, changes) for span in words)
         enough = confirmed == len(words) or (confirmed >= 2 and confirmed * 3 >= 2 * len(words))
         if not enough:
             continue
@@ -1766,6 +1923,15 @@ def _mixup_confirmed_by_lexicon(text: str, runs: list[re.Match[str]], chars: set
         if german and _mixup_reads_german(swaps) and not _quote_into_short_word(text, changes):
             return _mixup_changes(changes, opened, saved)
     return []
+
+
+def _small_noun(text: str, span: tuple[int, int], changes: list[Change]) -> bool:
+    """The word at `span`, with the changes in it, is a noun (the lexicon writes it with a
+    capital) written small: no German text writes "döner" or "ökonomen"."""
+    start, end = span
+    inside = [_shifted(c, -start) for c in changes if start <= c.start < end]
+    fixed = apply_changes(text[start:end], inside).strip(_WORD_PUNCTUATION)
+    return fixed[:1].islower() and lexicon.is_capitalised(fixed)
 
 
 def _letters_around(text: str, change: Change) -> tuple[int, int]:
@@ -1798,8 +1964,9 @@ def _becomes_a_word(text: str, span: tuple[int, int], changes: list[Change]) -> 
     word, fixed = raw.strip(_WORD_PUNCTUATION), fixed.strip(_WORD_PUNCTUATION)
     if len(fixed) < 3 or not fixed.isalpha() or lexicon.is_word(word) or not _natural_case(fixed):
         return False
-    if lexicon.is_word(fixed):
-        return True
+    if _spelled_so(fixed):
+        # a word of three letters must be a common one ("für", "muß"; not "aüg", Zipf 2.1)
+        return len(fixed) >= COMPOUND_PART_MIN or (lexicon.zipf(fixed) or 0.0) >= SHORT_WORD_ZIPF
     if len(word) != len(fixed):
         return False
     changed = [i for i, (a, b) in enumerate(zip(word, fixed, strict=True)) if a != b]
@@ -1808,11 +1975,33 @@ def _becomes_a_word(text: str, span: tuple[int, int], changes: list[Change]) -> 
     first, last = changed[0], changed[-1]
     for k in range(COMPOUND_PART_MIN, len(fixed)):
         # a first part with an ending after it ("verächtlich|er"), or a compound's last part
-        head_word = k >= STEM_MIN and len(fixed) - k >= 2 and last < k and lexicon.is_word(fixed[:k])
-        tail_word = first >= k and len(fixed) - k >= COMPOUND_PART_MIN and lexicon.is_word(fixed[k:])
+        head_word = k >= STEM_MIN and len(fixed) - k >= 2 and last < k and _spelled_so(fixed[:k])
+        tail_word = first >= k and len(fixed) - k >= COMPOUND_PART_MIN and _spelled_so(fixed[k:])
         if head_word or tail_word:
             return True
     return False
+
+
+SHORT_WORD_ZIPF = 3.0  # a word shorter than COMPOUND_PART_MIN the lexicon confirms must be this common
+_SHARP_S_BEFORE_VOWEL = re.compile("ß[aeiouyäöü]", re.IGNORECASE)
+
+
+def _spelled_so(word: str) -> bool:
+    """The lexicon knows `word` as it is spelled here. Its lookups fold ß to "ss", so a
+    ß before a vowel ("Aße") finds the "ss" word ("Asse"): there German writes "ss"
+    after a short vowel and ß after a long one, in the old spellings and the new alike,
+    and the lexicon's written form tells which ("Straße", "große"; "Asse", "essen")."""
+    if not lexicon.is_word(word):
+        return False
+    return not _SHARP_S_BEFORE_VOWEL.search(word) or "ß" in _written_form(word)
+
+
+def _written_form(word: str) -> str:
+    """The lexicon's written form of `word` ("Straße" for "strasse"); where it keeps none,
+    the folded form is how it is written ("essen"). (lexicon.py has no public accessor
+    for it yet: `_load()[2]` maps the folded word to its written form.)"""
+    folded = lexicon.fold(word)
+    return lexicon._load()[2].get(folded, folded)
 
 
 @dataclass(frozen=True)
