@@ -592,7 +592,7 @@ def _chosen_everywhere(run: str, wanted: str, case: str) -> Reading | None:
         chosen = [r for r in options.values() if r.text == wanted and r.layers == 1]
         if not chosen:
             return None  # not read so, or not past the guard
-        plain = min(chosen, key=lambda r: r.cost)
+        plain = _unless_letters_as_marks(run, min(chosen, key=lambda r: r.cost))  # as `_read_run` weighs it
         if any(r.cost < plain.cost for r in options.values() if r.text != wanted):
             return None  # another reading is cheaper: the text's preferred code page decides
         # No other reading is cheaper, so no code page gains more on the text than cp1252,
