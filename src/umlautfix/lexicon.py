@@ -54,6 +54,13 @@ def zipf(word: str) -> float | None:
     return _load()[0].get(fold(word))
 
 
+def written_form(word: str) -> str:
+    """The lexicon's written form of `word` ("Straße" for "strasse"); where it keeps none,
+    the folded form is how it is written ("essen")."""
+    folded = fold(word)
+    return _load()[2].get(folded, folded)
+
+
 def is_capitalised(word: str) -> bool:
     """True when German writes this word with a capital (a noun: "Überstunden", not "über")."""
     form = _load()[2].get(fold(word))

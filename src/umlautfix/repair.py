@@ -1993,15 +1993,7 @@ def _spelled_so(word: str) -> bool:
     and the lexicon's written form tells which ("Straße", "große"; "Asse", "essen")."""
     if not lexicon.is_word(word):
         return False
-    return not _SHARP_S_BEFORE_VOWEL.search(word) or "ß" in _written_form(word)
-
-
-def _written_form(word: str) -> str:
-    """The lexicon's written form of `word` ("Straße" for "strasse"); where it keeps none,
-    the folded form is how it is written ("essen"). (lexicon.py has no public accessor
-    for it yet: `_load()[2]` maps the folded word to its written form.)"""
-    folded = lexicon.fold(word)
-    return lexicon._load()[2].get(folded, folded)
+    return not _SHARP_S_BEFORE_VOWEL.search(word) or "ß" in lexicon.written_form(word)
 
 
 @dataclass(frozen=True)
