@@ -364,6 +364,7 @@ WHOLE_TEXT_CODEC = "sloppy-windows-1252"
 # letter or a space
 WHOLE_TEXT_NEIGHBOURS = tuple((left, right) for left in ("", "a", "A") for right in ("", "a", " "))
 WHOLE_TEXT_FIRST_PIECE = 2048  # characters tried first
+WHOLE_TEXT_MAX_RUN = 256  # bytes of a run read here (each one is weighed between 9 kinds of neighbours)
 _ASCII_TO_SPACE = bytes(32 if byte < 0x80 else byte for byte in range(256))
 
 
@@ -440,6 +441,8 @@ def read_whole(text: str) -> str | None:
     cased: list[tuple[str, str]] = []
     ftfy_candidates: list[str] = []
     for run in set(raw.translate(_ASCII_TO_SPACE).split()):
+        if len(run) > WHOLE_TEXT_MAX_RUN:
+            return None  # no German word's mojibake; the step weighs such a run on its own
         verdict = _whole_text_run(run)
         if verdict is None:
             return None
@@ -510,12 +513,14 @@ def _case_at_stake(decoded: str) -> bool:
     neighbours the same) reaches no small ASCII letter through the ASCII of its word
     (that letter would make the word and the line not all caps), unless the run is a
     word of its own (then only the line counts) with a small ASCII letter near it."""
-    for hit in _RECASE_CANDIDATE.finditer(decoded):
+    pos = 0  # (each run is looked at once, from its first hit: a long run is no quadratic walk)
+    while (hit := _RECASE_CANDIDATE.search(decoded, pos)) is not None:
         start, end = hit.start(), hit.end()
-        while start > 0 and decoded[start - 1] >= "\x80":
+        while start > pos and decoded[start - 1] >= "\x80":
             start -= 1
         while end < len(decoded) and decoded[end] >= "\x80":
             end += 1
+        pos = end
         if _ascii_in_word(decoded, start, -1) or _ascii_in_word(decoded, end, 1):
             continue
         alone = (start == 0 or decoded[start - 1].isspace()) and (end == len(decoded) or decoded[end].isspace())
