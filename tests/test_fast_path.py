@@ -361,7 +361,7 @@ READ_WHOLE_CASES = [
     ("â‚¬Ã¶â€ža", None, "the step reads another layer here, through Mac Roman, depending on the neighbours"),
     ("Ã¤aÃ¤Ã˜Ã¸", None, "ftfy goes on from the reading ('Øø'), and the step weighs that"),
     ("GÃ³Ã°an dag, hvar hÃŠgt er", None, "Icelandic through iso-8859-15: 'Š' there is 'æ', a reading as cheap"),
-    ("YÄ±ldÄ±z fÃ¤hrt", "Yıldız fährt", "ı would be a capital I in an all-caps word; here small letters show it is not one"),
+    ("YÄ±ldÄ±z fÃ¤hrt", "Yıldız fährt", "ı would be I in an all-caps word; small letters show this is none"),
     ("YÄ±LDIZ fÃ¤hrt", None, "in an all-caps word the step reads ı as I"),
     ("ZWEI MODULE Ã\u00a0 400 EURO, FÃœR", None, "a letter alone in an all-caps line"),
     ("zwei Module Ã\u00a0 400 Euro, fÃ¼r", "zwei Module à 400 Euro, für", "alone, in a line with small letters"),
