@@ -35,8 +35,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
-import chardet
-
 from .lexicon import zipf
 from .profile import cost
 
@@ -698,6 +696,8 @@ def _not_german(
     when it reads about as plausibly as the best reading (it knows other
     languages; the German profile does not). With few non-ASCII bytes chardet
     has too little to go on: its choice must then read at least as well."""
+    import chardet  # (here: most input never needs it, and its import is a seventh of the CLI's start)
+
     guesses = chardet.detect_all(sample, max_bytes=len(sample), compat_names=False)
     if guesses and guesses[0]["language"] == "de":
         return _german_single_byte(readings, [*evidence, "chardet hears German"])
