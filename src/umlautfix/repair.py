@@ -338,14 +338,16 @@ def _encoding_rounds(
     text: str, current: str, changes: list[Change], mojibake: bool, mixups: bool, use_ftfy: bool, track: bool
 ) -> tuple[str, list[Change]]:
     """The encoding steps until nothing changes (ftfy's reading can leave what another
-    step then reads), so that repairing the result again changes nothing."""
+    step then reads), so that repairing the result again changes nothing. A text read back
+    whole (`read_whole`) takes the changes `fix_encoding` would make, listed without it."""
     for _ in range(MAX_ROUNDS):
         if not might_need_repair(current):
             break
-        if not track and mojibake and (whole := read_whole(current)) is not None:
-            current = whole  # what the changes `fix_encoding` lists for it would make
+        whole = read_whole(current) if mojibake else None
+        if whole is not None and not track:
+            current = whole  # what its changes (`_whole_text_changes`) make
             continue
-        edits = fix_encoding(current, mojibake, mixups, use_ftfy)
+        edits = _whole_text_changes(current) if whole is not None else fix_encoding(current, mojibake, mixups, use_ftfy)
         if not edits:
             break
         current, changes = _then(text, current, changes, edits, track)
@@ -438,8 +440,8 @@ def read_whole(text: str) -> str | None:
         return None
     evidenced: set[tuple[str, int]] = set()
     vouched: list[frozenset[tuple[str, int]]] = []
-    cased: list[tuple[str, str]] = []
-    ftfy_candidates: list[str] = []
+    cased: list[tuple[bytes, str]] = []
+    ftfy_candidates: list[bytes] = []
     for run in set(raw.translate(_ASCII_TO_SPACE).split()):
         if len(run) > WHOLE_TEXT_MAX_RUN:
             return None  # no German word's mojibake; the step weighs such a run on its own
@@ -1244,8 +1246,6 @@ def fix_entity_mojibake(text: str) -> list[Change]:
 
 def fix_encoding(text: str, mojibake: bool = True, mixups: bool = True, use_ftfy: bool = True) -> list[Change]:
     """Edits that undo the text's encoding damage: the more German of the two explanations."""
-    if mojibake and read_whole(text) is not None:
-        return _whole_text_changes(text)
     lines = suspect_lines(text)  # both steps look only there (one scan of the text for both)
     edits = fix_utf8_mojibake(text, lines) if mojibake else []
     if mixups and _could_be_mixed_up(text) and not _mixup_cannot_beat(text, edits) and not _mixup_cannot_fire(text):
