@@ -478,20 +478,18 @@ def _whole_runs(data: bytes, run: bytes) -> Iterator[int]:
 
 
 def _ftfy_sees_around(data: bytes, run: bytes) -> bool:
-    """`_ftfy_sees_mojibake` on the text `data` (UTF-8) holds, where `run` is the only run that
-    may hold a match: its pattern is tried at each position from which a match can reach the
-    run (as in `_ftfy_sees_mojibake`), in the text around each occurrence (each character is
-    at most four bytes; a character cut at the edge of the piece is left out)."""
-    reach = FTFY_LONGEST_MATCH - 1
-    size = len(run.decode("utf-8"))
+    """Whether ftfy, which the step consults line by line, sees mojibake in a line of the
+    text `data` (UTF-8) where `run` is the only run that may hold a match: the text around
+    each occurrence, as far as a match can reach and not past its line, goes to
+    `_ftfy_sees_mojibake` (each character is at most four bytes; one cut at an edge is left out)."""
+    reach = 4 * (FTFY_LONGEST_MATCH - 1)
     for start in _whole_runs(data, run):
-        before = data[max(0, start - 4 * reach) : start].decode("utf-8", "ignore")
-        piece = before + data[start : start + len(run) + 4 * reach].decode("utf-8", "ignore")
-        at = len(before)
-        if any(_FTFY_BADNESS.match(piece, pos) for pos in range(max(0, at - reach), at + size)):
+        end = start + len(run)
+        left = data.rfind(b"\n", max(0, start - reach), start) + 1 or max(0, start - reach)
+        right = data.find(b"\n", end, end + reach)
+        piece = data[left : end + reach if right < 0 else right].decode("utf-8", "ignore")
+        if _ftfy_sees_mojibake(piece):
             return True
-        if (start == 0 or data[start - 1] == 0x0A) and _FTFY_BADNESS.match(piece[at:]):
-            return True  # ftfy sees each line as a text of its own: its "^" matches at a line start
     return False
 
 
