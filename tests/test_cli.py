@@ -460,6 +460,8 @@ USAGE_ERRORS = [
     (["--report", "xml"], "no such report format"),
     (["--output-encoding", "rot13", "a.txt"], "rot13 is a codec, but not a text encoding"),
     (["validate", "--frobnicate"], "validate: unknown option"),
+    (["-j", "0", "a.txt"], "--jobs takes one process or more"),
+    (["--jobs", "two", "a.txt"], "--jobs takes a number"),
 ]
 
 
@@ -471,6 +473,27 @@ def test_usage_errors_are_one_line_and_exit_2(tmp_path: Path, args: list[str], w
     assert proc.returncode == 2, why
     [line] = stderr_lines(proc)
     assert line.startswith("umlautfix: error: "), why
+
+
+def test_a_long_file_comes_out_the_same_with_worker_processes_or_without(tmp_path: Path) -> None:
+    # past 4 MiB the CLI hands the work to one process per core (-j); the output and the
+    # explanations must not depend on that
+    paragraphs = [
+        line for p in sorted((ROOT / "fixtures" / "text" / "de").glob("*.txt")) for line in p.read_text().splitlines()
+    ]
+    lines = []
+    while sum(map(len, lines)) < 5_000_000:
+        for index, line in enumerate(paragraphs):
+            lines.append(line.encode().decode("sloppy-windows-1252") if index % 7 == 0 else line)
+    path = tmp_path / "long.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    alone = run("-j", "1", "--explain", path)
+    with_workers = run("-j", "2", "--explain", path)
+    assert alone.returncode == with_workers.returncode == 0
+    assert with_workers.stdout == alone.stdout
+    assert with_workers.stderr == alone.stderr
+    assert "Ã".encode() not in alone.stdout  # the broken lines were repaired ...
+    assert alone.stderr.count(b"\n") > 1_000  # ... and explained
 
 
 def test_version_and_help() -> None:

@@ -9,8 +9,10 @@ from __future__ import annotations
 import codecs
 import difflib
 import io
+import multiprocessing
 import os
 import re
+import sys
 import tracemalloc
 from pathlib import Path
 
@@ -18,6 +20,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import umlautfix.pipeline as pipeline_module
 from umlautfix.detect import SAMPLE_BYTES, BinaryInputError
 from umlautfix.pipeline import (
     AtomicWriter,
@@ -307,8 +310,6 @@ FIRST_LOOK_LINES = [
 def _spy_on_repair(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[tuple[str, int]]]:
     """Record the texts handed to repair() and every (text, pos) the first look is asked about
     (calls from inside repair() included: they look at the line repair was given, not at a block)."""
-    import umlautfix.pipeline as pipeline_module
-
     repaired: list[str] = []
     looks: list[tuple[str, int]] = []
     real_repair, real_find = pipeline_module.repair, pipeline_module.repair_stage.find_suspect
@@ -488,6 +489,101 @@ def test_watchers_are_told_the_same_whichever_cut(
         fix_stream(io.BytesIO(data), io.BytesIO(), watchers=[record], chunk_bytes=chunk, **options)  # type: ignore[arg-type]
         told.append(("".join(record.diff), record.events, record.written))
     assert told[0] == told[1]
+
+
+# ---------------------------------------------------------------------------- worker processes
+
+# German fixture paragraphs with every third one broken, clean lines the first look points at,
+# damage left alone, a cp1252 line in the UTF-8 stream, CRLF and a missing final line end
+PARALLEL_INPUT = b"".join(
+    (line.encode().decode("sloppy-windows-1252") if index % 3 == 0 else line).encode()
+    + (b"\r\n" if index % 5 == 0 else b"\n")
+    for index, line in enumerate(GERMAN.decode().splitlines() + ["Pfeil → hier", "x\ufffdy bleibt"] * 20)
+)
+PARALLEL_INPUT = PARALLEL_INPUT[:40_000] + "Grüße aus Köln\n".encode("cp1252") + PARALLEL_INPUT[40_000:] + b"Ende"
+
+
+class _CountingPool(pipeline_module.ProcessPoolExecutor):  # type: ignore[misc]
+    """The worker pool, counting the jobs handed to it (so a test knows the workers did work)."""
+
+    jobs = 0
+
+    def submit(self, *args: object, **kwargs: object) -> object:
+        _CountingPool.jobs += 1
+        return super().submit(*args, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def small_jobs(monkeypatch: pytest.MonkeyPatch) -> type[_CountingPool]:
+    """Worker processes after 5,000 characters, in jobs of 3,000: on 100 KB, the head, the jobs and
+    the window of jobs in flight all come into play."""
+    monkeypatch.setattr(pipeline_module, "PARALLEL_AFTER_CHARS", 5_000)
+    monkeypatch.setattr(pipeline_module, "PARALLEL_JOB_CHARS", 3_000)
+    monkeypatch.setattr(pipeline_module, "ProcessPoolExecutor", _CountingPool)
+    _CountingPool.jobs = 0
+    return _CountingPool
+
+
+def _run_watched(data: bytes, **options: object) -> tuple[bytes, tuple[object, ...], tuple[object, ...]]:
+    record = _Record()
+    sink = io.BytesIO()
+    result = fix_stream(io.BytesIO(data), sink, watchers=[record], **options)  # type: ignore[arg-type]
+    return sink.getvalue(), _result_facts(result), ("".join(record.diff), record.events, record.written)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="worker processes are forked on Linux only")
+@pytest.mark.parametrize(
+    "options",
+    [{"chunk_bytes": 500}, {"chunk_bytes": 500, "validate": True}, {"max_line_bytes": 200}, {}],
+    ids=["jobs of several blocks", "with the verdict's sample", "long lines in pieces", "a job per block"],
+)
+def test_worker_processes_change_nothing_in_what_is_written_or_told(
+    small_jobs: type[_CountingPool], options: dict[str, object]
+) -> None:
+    alone = _run_watched(PARALLEL_INPUT, **options)
+    assert small_jobs.jobs == 0
+    with_workers = _run_watched(PARALLEL_INPUT, workers=2, **options)
+    assert small_jobs.jobs > 2
+    assert with_workers == alone
+    assert alone[1][RESULT_FACTS.index("change_count")] > 100  # (the input has work to do)
+    assert multiprocessing.active_children() == []  # the workers are gone
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="worker processes are forked on Linux only")
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-16"])
+def test_worker_processes_read_other_encodings_alike(small_jobs: type[_CountingPool], encoding: str) -> None:
+    # cp1252 blocks are handed over as their bytes, UTF-16 ones as their text; 2,000 copies: past
+    # the leading sample for detection, which is read as one block
+    lines = [line for line in LINE_PIECES if "Ã" not in line] + ["Stra\u00dfe \u00e0 la carte"]
+    data = "".join(line + "\n" for line in lines * 2_000).encode(encoding, errors="replace")
+    assert detect_stream(io.BytesIO(data)).encoding == encoding
+    with_workers = _run_watched(data, workers=2, chunk_bytes=500)
+    assert small_jobs.jobs > 5
+    assert with_workers == _run_watched(data, chunk_bytes=500)
+
+
+def _die(items: list[bytes | str], codec: str | None) -> list[object]:
+    os._exit(3)  # a worker killed half-way (out of memory, a signal)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="worker processes are forked on Linux only")
+def test_a_dead_worker_leaves_its_work_to_the_main_process(
+    monkeypatch: pytest.MonkeyPatch, small_jobs: type[_CountingPool]
+) -> None:
+    alone = _run_watched(PARALLEL_INPUT)
+    monkeypatch.setattr(pipeline_module, "_look_in_worker", _die)
+    assert _run_watched(PARALLEL_INPUT, workers=2) == alone
+    assert small_jobs.jobs > 0
+    assert multiprocessing.active_children() == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="worker processes are forked on Linux only")
+def test_an_error_while_writing_stops_the_workers(small_jobs: type[_CountingPool]) -> None:
+    data = b"plain ASCII line\n" * 20_000 + "Grüße\n".encode() + b"more ASCII\n" * 20_000
+    with pytest.raises(UnencodableError, match="line 20001"):
+        run(data, workers=2, output_encoding="ascii", chunk_bytes=500)
+    assert small_jobs.jobs > 0
+    assert multiprocessing.active_children() == []
 
 
 MERGED_CASES = [

@@ -37,6 +37,7 @@ from .pipeline import (
     UnencodableError,
     UnifiedDiff,
     Watcher,
+    cpu_cores,
     detect_stream,
     fix_file,
 )
@@ -390,6 +391,7 @@ def _run_fix(ns: argparse.Namespace, console: Console) -> int:
         output_encoding=ns.output_encoding,
         validate=ns.report == "json",
         first_difference_only=ns.check and not (ns.diff or ns.explain or ns.report),
+        workers=ns.jobs or cpu_cores(),
     )
     console.bar = _progress_bar(items, enabled=not ns.no_progress)
     try:
@@ -652,6 +654,19 @@ def _fix_options(parser: _Parser) -> None:
     coding.add_argument(
         "--output-encoding", metavar="ENC", default="utf-8", help="the output's encoding (default utf-8)"
     )
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        metavar="N",
+        type=_positive_int,
+        help="processes that repair a long input (over 4 MiB) in parallel: default one per CPU core; 1 for none",
+    )
+
+
+def _positive_int(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {value!r}")
+    return int(value)
 
 
 SHORT_FLAGS = frozenset("rq")  # short options without a value, which may be clustered with -i (-ri.bak)

@@ -46,16 +46,21 @@ process killed half-way leaves the target as it was.
 from __future__ import annotations
 
 import codecs
+import multiprocessing
 import os
 import random
 import re
 import shutil
+import signal
 import stat
+import sys
 import tempfile
 import warnings
 from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -85,6 +90,12 @@ KEPT_CHANGES = 10_000  # FileResult keeps the first ones; watchers see all
 SAMPLE_HEAD_CHARS = 1 << 17  # validate sees the whole output when it is this short ...
 SAMPLE_SLOTS = 64  # ... and otherwise the head plus this many later excerpts
 SAMPLE_PIECE_CHARS = 1 << 11
+# A stream longer than this (in characters) is looked at (first look and repair()) by worker
+# processes, one per CPU core (StreamConfig.workers), in jobs of PARALLEL_JOB_CHARS, with at
+# most PARALLEL_JOBS_PER_WORKER jobs per worker in flight: memory stays bounded.
+PARALLEL_AFTER_CHARS = 1 << 22
+PARALLEL_JOB_CHARS = 1 << 20
+PARALLEL_JOBS_PER_WORKER = 3
 DIFF_CONTEXT = 3
 DIFF_MAX_HUNK_LINES = 2_000  # a longer run of changed lines is split into several hunks
 
@@ -217,6 +228,10 @@ class StreamConfig:
     chunk_bytes: int = CHUNK_BYTES
     max_line_bytes: int = MAX_LINE_BYTES
     keep_changes: int = KEPT_CHANGES
+    # processes that look at a long stream (PARALLEL_AFTER_CHARS) in parallel, forked (on Linux
+    # only); 1 is none. The output is the same either way. Not by default: forking a program that
+    # runs threads is unsafe. The CLI, which runs none, takes one per CPU core (`cpu_cores`).
+    workers: int = 1
 
 
 class Watcher:
@@ -490,34 +505,34 @@ class _Repairer:
         self.watchers = watchers
         self.keep = keep
 
-    def segments(self, block: _Block, *, merge: bool = False) -> Iterator[Segment]:
+    def segments(self, block: _Block, *, merge: bool = False, looked: Looked | None = None) -> Iterator[Segment]:
         """The block as one unchanged segment when the first look finds nothing in it; otherwise
-        unchanged stretches around the lines it points at, each of which goes to repair().
-        The first look runs once over the block: its first find is where the work starts.
+        unchanged stretches around the lines it points at, each of which goes to repair()
+        (`looked`: what a worker process found, the same as `_looked_lines` would).
         With `merge`, a line that repair() returns as it was stays in the unchanged stretch
         around it, so a block whose suspect lines all come back unchanged (clean text the first
         look points at) goes out whole, as its input bytes, and its lines are not counted."""
         text = block.text
-        found = _first_suspect(block)
-        if found is None:
-            yield Segment(block.line, block.column, text, text, block.raw)
-            return
+        if looked is None:
+            found = _first_suspect(text, block.raw)
+            if found is None:
+                yield Segment(block.line, block.column, text, text, block.raw)
+                return
+            lines: Iterable[tuple[int, int, Repair | None]] = _looked_lines(text, found)
+        else:
+            lines = looked
         cursor = _Cursor(block.line, block.column)
         raw = _RawCursor(text, block.raw)
-        written = pos = 0  # text before `written` went out; the first look goes on from `pos`
-        while found is not None:
-            last = max(found[1] - 1, pos)  # a match may start at the '\n' before its line
-            start = max(text.rfind("\n", 0, last) + 1, pos)
-            pos = text.find("\n", last) + 1 or len(text)
-            line = text[start:pos]
-            fixed = repair(line)
-            if not merge or fixed.changes or fixed.unresolved or fixed.text != line:
-                if start > written:
-                    yield self._unchanged(cursor, text[written:start], raw)
-                yield self._record(cursor, line, fixed, raw)
-                written = pos
-            found = repair_stage.find_suspect(text, pos - 1) if pos < len(text) else None
-        if written == 0:  # (only with `merge`) nothing changed
+        written = 0  # text before `written` went out
+        for start, end, fixed in lines:
+            if fixed is None and merge:
+                continue
+            if start > written:
+                yield self._unchanged(cursor, text[written:start], raw)
+            line = text[start:end]
+            yield self._record(cursor, line, Repair(line) if fixed is None else fixed, raw)
+            written = end
+        if written == 0:  # nothing changed, or nothing was looked at
             yield Segment(block.line, block.column, text, text, block.raw)
         elif written < len(text):
             yield self._unchanged(cursor, text[written:], raw)
@@ -593,13 +608,124 @@ class _RawCursor:
         return piece
 
 
-def _first_suspect(block: _Block) -> tuple[int, int] | None:
-    """Where the first look first finds something in the block (None: repair would return it unchanged).
-    Pure ASCII without '?' and '&' is skipped on its bytes: every suspect starts at one of those or
-    at a non-ASCII character (repair.find_suspect's promise)."""
-    if block.raw is not None and block.raw.isascii() and not any(mark in block.raw for mark in _ASCII_SUSPECT_BYTES):
+# (start, end, what repair() made of text[start:end]; None: it came back as it was) for each line
+# the first look points at, in order
+Looked = list[tuple[int, int, Repair | None]]
+
+
+def _looked_lines(text: str, found: tuple[int, int] | None) -> Iterator[tuple[int, int, Repair | None]]:
+    """The lines of `text` the first look points at, each with what repair() made of it. The first
+    look runs once over the text (`found`: its first find): it goes on after each line."""
+    pos = 0  # the first look goes on from here
+    while found is not None:
+        last = max(found[1] - 1, pos)  # a match may start at the '\n' before its line
+        start = max(text.rfind("\n", 0, last) + 1, pos)
+        pos = text.find("\n", last) + 1 or len(text)
+        line = text[start:pos]
+        fixed = repair(line)
+        yield start, pos, (fixed if fixed.changes or fixed.unresolved or fixed.text != line else None)
+        found = repair_stage.find_suspect(text, pos - 1) if pos < len(text) else None
+
+
+def _first_suspect(text: str, raw: bytes | None) -> tuple[int, int] | None:
+    """Where the first look first finds something in a block's text (None: repair would return it
+    unchanged). Pure ASCII without '?' and '&' is skipped on its bytes: every suspect starts at one
+    of those or at a non-ASCII character (repair.find_suspect's promise)."""
+    if raw is not None and raw.isascii() and not any(mark in raw for mark in _ASCII_SUSPECT_BYTES):
         return None
-    return repair_stage.find_suspect(block.text)
+    return repair_stage.find_suspect(text)
+
+
+# ---------------------------------------------------------------------------- worker processes
+
+
+def cpu_cores() -> int:
+    """The CPU cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _worker_count(config: StreamConfig) -> int:
+    if not sys.platform.startswith("linux"):
+        return 1  # workers are forked: elsewhere there is no fork (Windows), or it is unsafe (macOS)
+    return max(1, config.workers)
+
+
+def _looked_in_parallel(
+    blocks: Iterator[_Block], decoder: _ByteLineDecoder | _TextLineDecoder, workers: int
+) -> Iterator[tuple[_Block, Looked | None]]:
+    """The blocks in order, each with what the first look and repair() found in it (`Looked`), as
+    worked out by `workers` worker processes once the stream is long (PARALLEL_AFTER_CHARS); None
+    where the caller works it out itself (the head of the stream, or when the workers fail).
+
+    The workers are forked from this process, so they start at once with its modules and caches.
+    Blocks are handed over as their input bytes where the decoder has them (no encoding for
+    the pipe), and a job's results come back in order: at most PARALLEL_JOBS_PER_WORKER jobs per
+    worker are in flight, so the memory stays bounded however long the stream."""
+    seen = 0
+    for block in blocks:
+        yield block, None
+        seen += len(block.text)
+        if seen >= PARALLEL_AFTER_CHARS:
+            break
+    else:
+        return
+    codec = decoder.codec if isinstance(decoder, _ByteLineDecoder) else None
+    try:
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_quiet_worker)
+    except (OSError, ValueError):  # no processes to be had: the caller looks itself
+        yield from ((block, None) for block in blocks)
+        return
+    pending: deque[tuple[list[_Block], Future[list[Looked]]]] = deque()
+    try:
+        job: list[_Block] = []
+        size = 0
+        for block in blocks:
+            job.append(block)
+            size += len(block.text)
+            if size >= PARALLEL_JOB_CHARS:
+                pending.append((job, pool.submit(_look_in_worker, [_handed_over(b, codec) for b in job], codec)))
+                job, size = [], 0
+                while len(pending) > workers * PARALLEL_JOBS_PER_WORKER:
+                    yield from _job_results(*pending.popleft())
+        if job:
+            pending.append((job, pool.submit(_look_in_worker, [_handed_over(b, codec) for b in job], codec)))
+        while pending:
+            yield from _job_results(*pending.popleft())
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _handed_over(block: _Block, codec: str | None) -> bytes | str:
+    """What a worker gets of a block: its input bytes when they decode as `codec` to its text."""
+    return block.raw if codec is not None and block.raw is not None and not block.fallback else block.text
+
+
+def _job_results(job: list[_Block], future: Future[list[Looked]]) -> Iterator[tuple[_Block, Looked | None]]:
+    try:
+        results: Sequence[Looked | None] = future.result()
+    except BrokenProcessPool:  # a worker died (killed, out of memory): this process does the job
+        results = [None] * len(job)
+    yield from zip(job, results, strict=True)
+
+
+def _look_in_worker(items: list[bytes | str], codec: str | None) -> list[Looked]:
+    """A worker's job: for each block (its bytes, or its text), the lines the first look points at
+    and what repair() made of them, as `_Repairer.segments` would find them."""
+    results = []
+    for item in items:
+        raw = item if isinstance(item, bytes) else None
+        text = item if isinstance(item, str) else item.decode(codec or "utf-8")
+        found = _first_suspect(text, raw)
+        results.append([] if found is None else list(_looked_lines(text, found)))
+    return results
+
+
+def _quiet_worker() -> None:
+    """Ctrl-C reaches the whole process group: the main process alone stops (and stops the workers)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class _Output:
@@ -794,20 +920,26 @@ def fix_stream(
     # Everything else takes fewer segments from smaller reads (see SMALL_CHUNK_BYTES).
     sample_cut = sample is not None
     read_size = config.chunk_bytes if sample_cut else min(config.chunk_bytes, SMALL_CHUNK_BYTES)
-    for block in decoder.blocks(_chunks(source, read_size, watchers, result)):
-        if block.fallback:
-            repairer.fallback(block)
-        if config.decode_only:
-            segments: Iterable[Segment] = [Segment(block.line, block.column, block.text, block.text, block.raw)]
-        else:
-            segments = repairer.segments(block, merge=not sample_cut)
-        for segment in segments:
-            output.write(segment)
-            for observer in observers:
-                observer.segment(segment)
-        if stop_early and (not passthrough or result.change_count or result.fallback_count):
-            result.partial = True
-            break
+    blocks = decoder.blocks(_chunks(source, read_size, watchers, result))
+    workers = 1 if config.decode_only or stop_early else _worker_count(config)
+    looked_blocks = _looked_in_parallel(blocks, decoder, workers) if workers > 1 else ((b, None) for b in blocks)
+    try:
+        for block, looked in looked_blocks:
+            if block.fallback:
+                repairer.fallback(block)
+            if config.decode_only:
+                segments: Iterable[Segment] = [Segment(block.line, block.column, block.text, block.text, block.raw)]
+            else:
+                segments = repairer.segments(block, merge=not sample_cut, looked=looked)
+            for segment in segments:
+                output.write(segment)
+                for observer in observers:
+                    observer.segment(segment)
+            if stop_early and (not passthrough or result.change_count or result.fallback_count):
+                result.partial = True
+                break
+    finally:
+        looked_blocks.close()  # (stops the worker processes, if any)
     output.close()
     for watcher in watchers:
         watcher.close()
