@@ -36,7 +36,11 @@ read-decode-encode-write loop (one decode per block, no encode: the input bytes
 are written); on top of that come the first look (`repair.find_suspect`, once
 over each block, a `re` scan that costs more than the decoding) and `repair()`
 of the lines it points at (clean lines with "é", "→" or "ı" among them). Those
-two live in repair.py.
+two live in repair.py. Past the head of a long stream they are shared with
+worker processes forked from this one (`StreamConfig.workers`, the CLI's `-j`;
+`_looked_in_parallel`): jobs of blocks go to them in order and their results come
+back in order, while this process reads, decodes and writes, and does a job
+itself rather than wait.
 
 `fix_file` adds files: the output goes to a temporary file beside the target,
 which is fsynced and renamed over it (`AtomicWriter`), keeping its mode; a
@@ -94,7 +98,7 @@ SAMPLE_PIECE_CHARS = 1 << 11
 # processes, one per CPU core (StreamConfig.workers), in jobs of PARALLEL_JOB_CHARS, with at
 # most PARALLEL_JOBS_PER_WORKER jobs per worker in flight: memory stays bounded.
 PARALLEL_AFTER_CHARS = 1 << 22
-PARALLEL_JOB_CHARS = 1 << 20
+PARALLEL_JOB_CHARS = 1 << 19
 PARALLEL_JOBS_PER_WORKER = 3
 DIFF_CONTEXT = 3
 DIFF_MAX_HUNK_LINES = 2_000  # a longer run of changed lines is split into several hunks
@@ -228,9 +232,10 @@ class StreamConfig:
     chunk_bytes: int = CHUNK_BYTES
     max_line_bytes: int = MAX_LINE_BYTES
     keep_changes: int = KEPT_CHANGES
-    # processes that look at a long stream (PARALLEL_AFTER_CHARS) in parallel, forked (on Linux
-    # only); 1 is none. The output is the same either way. Not by default: forking a program that
-    # runs threads is unsafe. The CLI, which runs none, takes one per CPU core (`cpu_cores`).
+    # processes that look at a long stream (PARALLEL_AFTER_CHARS) in parallel: this one and ones
+    # forked from it (on Linux only); 1 is this one alone. The output is the same either way. Not
+    # by default: forking a program that runs threads is unsafe. The CLI, which runs none, takes
+    # one per CPU core (`cpu_cores`).
     workers: int = 1
 
 
@@ -648,6 +653,7 @@ def cpu_cores() -> int:
 
 
 def _worker_count(config: StreamConfig) -> int:
+    """The processes that look at a long stream, this one included."""
     if not sys.platform.startswith("linux"):
         return 1  # workers are forked: elsewhere there is no fork (Windows), or it is unsafe (macOS)
     return max(1, config.workers)
@@ -657,12 +663,15 @@ def _looked_in_parallel(
     blocks: Iterator[_Block], decoder: _ByteLineDecoder | _TextLineDecoder, workers: int
 ) -> Iterator[tuple[_Block, Looked | None]]:
     """The blocks in order, each with what the first look and repair() found in it (`Looked`), as
-    worked out by `workers` worker processes once the stream is long (PARALLEL_AFTER_CHARS); None
-    where the caller works it out itself (the head of the stream, or when the workers fail).
+    worked out by `workers` processes, this one included, once the stream is long
+    (PARALLEL_AFTER_CHARS); None where the caller works it out itself (the head of the stream, or
+    a job whose worker died).
 
-    The workers are forked from this process, so they start at once with its modules and caches.
-    Blocks are handed over as their input bytes where the decoder has them (no encoding for
-    the pipe), and a job's results come back in order: at most PARALLEL_JOBS_PER_WORKER jobs per
+    The others are forked from this process, so they start at once with its modules and caches.
+    Jobs go to them in order, as the blocks' input bytes where the decoder has them (no encoding
+    for the pipe). Rather than wait for the oldest job, this process takes back the newest that
+    no worker has started and does it itself: on a machine whose other cores are busy it does
+    most of the work, and loses little to the hand-over. At most PARALLEL_JOBS_PER_WORKER jobs per
     worker are in flight, so the memory stays bounded however long the stream."""
     seen = 0
     for block in blocks:
@@ -673,42 +682,85 @@ def _looked_in_parallel(
     else:
         return
     codec = decoder.codec if isinstance(decoder, _ByteLineDecoder) else None
+    others = workers - 1
     try:
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_quiet_worker)
+        pool = ProcessPoolExecutor(others, mp_context=multiprocessing.get_context("fork"), initializer=_quiet_worker)
     except (OSError, ValueError):  # no processes to be had: the caller looks itself
         yield from ((block, None) for block in blocks)
         return
-    pending: deque[tuple[list[_Block], Future[list[Looked]]]] = deque()
+    jobs = _jobs(blocks, codec)
+    pending: deque[_Job] = deque()
     try:
-        job: list[_Block] = []
-        size = 0
-        for block in blocks:
-            job.append(block)
-            size += len(block.text)
-            if size >= PARALLEL_JOB_CHARS:
-                pending.append((job, pool.submit(_look_in_worker, [_handed_over(b, codec) for b in job], codec)))
-                job, size = [], 0
-                while len(pending) > workers * PARALLEL_JOBS_PER_WORKER:
-                    yield from _job_results(*pending.popleft())
-        if job:
-            pending.append((job, pool.submit(_look_in_worker, [_handed_over(b, codec) for b in job], codec)))
-        while pending:
-            yield from _job_results(*pending.popleft())
+        while True:
+            while len(pending) < others * PARALLEL_JOBS_PER_WORKER and (job := next(jobs, None)) is not None:
+                job.hand_to(pool)
+                pending.append(job)
+            if not pending:
+                return
+            oldest = pending[0]
+            if not oldest.done():
+                spare = next((job for job in reversed(pending) if job.take_back()), None)
+                if spare is not None:
+                    spare.do_here()
+                    continue
+            pending.popleft()
+            yield from zip(oldest.blocks, oldest.results(), strict=True)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _handed_over(block: _Block, codec: str | None) -> bytes | str:
-    """What a worker gets of a block: its input bytes when they decode as `codec` to its text."""
-    return block.raw if codec is not None and block.raw is not None and not block.fallback else block.text
+class _Job:
+    """Blocks looked at together, by a worker process or by this one."""
+
+    def __init__(self, blocks: list[_Block], codec: str | None) -> None:
+        self.blocks = blocks
+        self.codec = codec
+        self.future: Future[list[Looked]] | None = None
+        self.looked: Sequence[Looked | None] | None = None  # when done here (None per block: by the caller)
+
+    def items(self) -> list[bytes | str]:
+        """What a worker gets of each block: its input bytes when they decode as `codec` to its text."""
+        codec = self.codec
+        return [b.raw if codec is not None and b.raw is not None and not b.fallback else b.text for b in self.blocks]
+
+    def hand_to(self, pool: ProcessPoolExecutor) -> None:
+        try:
+            self.future = pool.submit(_look_in_worker, self.items(), self.codec)
+        except BrokenProcessPool:  # the workers died: the caller looks itself
+            self.looked = [None] * len(self.blocks)
+
+    def done(self) -> bool:
+        return self.looked is not None or self.future is None or self.future.done()
+
+    def take_back(self) -> bool:
+        """Whether the job was taken back from the pool (no worker had started it)."""
+        return self.looked is None and self.future is not None and self.future.cancel()
+
+    def do_here(self) -> None:
+        self.looked = _look_in_worker(self.items(), self.codec)
+
+    def results(self) -> Sequence[Looked | None]:
+        if self.looked is not None:
+            return self.looked
+        assert self.future is not None
+        try:
+            return self.future.result()
+        except BrokenProcessPool:  # a worker died (killed, out of memory): the caller looks itself
+            return [None] * len(self.blocks)
 
 
-def _job_results(job: list[_Block], future: Future[list[Looked]]) -> Iterator[tuple[_Block, Looked | None]]:
-    try:
-        results: Sequence[Looked | None] = future.result()
-    except BrokenProcessPool:  # a worker died (killed, out of memory): this process does the job
-        results = [None] * len(job)
-    yield from zip(job, results, strict=True)
+def _jobs(blocks: Iterator[_Block], codec: str | None) -> Iterator[_Job]:
+    """The blocks in jobs of PARALLEL_JOB_CHARS characters or more (the last may have fewer)."""
+    job: list[_Block] = []
+    size = 0
+    for block in blocks:
+        job.append(block)
+        size += len(block.text)
+        if size >= PARALLEL_JOB_CHARS:
+            yield _Job(job, codec)
+            job, size = [], 0
+    if job:
+        yield _Job(job, codec)
 
 
 def _look_in_worker(items: list[bytes | str], codec: str | None) -> list[Looked]:
