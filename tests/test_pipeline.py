@@ -14,6 +14,7 @@ import os
 import re
 import sys
 import tracemalloc
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -503,14 +504,20 @@ PARALLEL_INPUT = b"".join(
 PARALLEL_INPUT = PARALLEL_INPUT[:40_000] + "Grüße aus Köln\n".encode("cp1252") + PARALLEL_INPUT[40_000:] + b"Ende"
 
 
-class _CountingPool(pipeline_module.ProcessPoolExecutor):  # type: ignore[misc]
+class _CountingPool(ProcessPoolExecutor):
     """The worker pool, counting the jobs handed to it (so a test knows the workers did work)."""
 
     jobs = 0
 
-    def submit(self, *args: object, **kwargs: object) -> object:
+    def submit(self, *args: object, **kwargs: object) -> Future[object]:
         _CountingPool.jobs += 1
         return super().submit(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def _counting_pool(count: int) -> _CountingPool:
+    return _CountingPool(
+        count, mp_context=multiprocessing.get_context("fork"), initializer=pipeline_module._quiet_worker
+    )
 
 
 @pytest.fixture
@@ -519,7 +526,7 @@ def small_jobs(monkeypatch: pytest.MonkeyPatch) -> type[_CountingPool]:
     the window of jobs in flight all come into play."""
     monkeypatch.setattr(pipeline_module, "PARALLEL_AFTER_CHARS", 5_000)
     monkeypatch.setattr(pipeline_module, "PARALLEL_JOB_CHARS", 3_000)
-    monkeypatch.setattr(pipeline_module, "ProcessPoolExecutor", _CountingPool)
+    monkeypatch.setattr(pipeline_module, "_start_workers", _counting_pool)
     _CountingPool.jobs = 0
     return _CountingPool
 

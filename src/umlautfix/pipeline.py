@@ -50,7 +50,6 @@ process killed half-way leaves the target as it was.
 from __future__ import annotations
 
 import codecs
-import multiprocessing
 import os
 import random
 import re
@@ -63,12 +62,10 @@ import warnings
 from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from . import repair as repair_stage
 from .detect import (
@@ -82,6 +79,9 @@ from .detect import (
 )
 from .repair import Change, Repair, repair
 from .validate import Finding, Validation, validate
+
+if TYPE_CHECKING:  # (imported where worker processes are started: most runs start none)
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 CHUNK_BYTES = 1 << 20  # one read
 # One read, unless the verdict's sample is taken (it keeps the cut of 1 MiB reads). A block's
@@ -684,7 +684,7 @@ def _looked_in_parallel(
     codec = decoder.codec if isinstance(decoder, _ByteLineDecoder) else None
     others = workers - 1
     try:
-        pool = ProcessPoolExecutor(others, mp_context=multiprocessing.get_context("fork"), initializer=_quiet_worker)
+        pool = _start_workers(others)
     except (OSError, ValueError):  # no processes to be had: the caller looks itself
         yield from ((block, None) for block in blocks)
         return
@@ -709,6 +709,13 @@ def _looked_in_parallel(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _start_workers(count: int) -> ProcessPoolExecutor:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"), initializer=_quiet_worker)
+
+
 class _Job:
     """Blocks looked at together, by a worker process or by this one."""
 
@@ -724,6 +731,8 @@ class _Job:
         return [b.raw if codec is not None and b.raw is not None and not b.fallback else b.text for b in self.blocks]
 
     def hand_to(self, pool: ProcessPoolExecutor) -> None:
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
             self.future = pool.submit(_look_in_worker, self.items(), self.codec)
         except BrokenProcessPool:  # the workers died: the caller looks itself
@@ -742,6 +751,8 @@ class _Job:
     def results(self) -> Sequence[Looked | None]:
         if self.looked is not None:
             return self.looked
+        from concurrent.futures.process import BrokenProcessPool
+
         assert self.future is not None
         try:
             return self.future.result()
