@@ -550,23 +550,34 @@ def test_worker_processes_change_nothing_in_what_is_written_or_told(
     alone = _run_watched(PARALLEL_INPUT, **options)
     assert small_jobs.jobs == 0
     with_workers = _run_watched(PARALLEL_INPUT, workers=2, **options)
-    assert small_jobs.jobs > 2
+    assert small_jobs.jobs >= 2
     assert with_workers == alone
+    # unwatched, clean blocks a worker found nothing in go out undecoded
+    output, result = run(PARALLEL_INPUT, workers=2, **options)
+    assert (output, _result_facts(result)) == alone[:2]
     assert alone[1][RESULT_FACTS.index("change_count")] > 100  # (the input has work to do)
     assert multiprocessing.active_children() == []  # the workers are gone
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="worker processes are forked on Linux only")
-@pytest.mark.parametrize("encoding", ["cp1252", "utf-16"])
-def test_worker_processes_read_other_encodings_alike(small_jobs: type[_CountingPool], encoding: str) -> None:
-    # cp1252 blocks are handed over as their bytes, UTF-16 ones as their text; 2,000 copies: past
-    # the leading sample for detection, which is read as one block
+@pytest.mark.parametrize("given", [None, "cp1252"], ids=["detected", "given"])
+def test_worker_processes_read_cp1252_alike(small_jobs: type[_CountingPool], given: str | None) -> None:
+    # 2,000 copies: past the leading sample for detection, which is read as one block
     lines = [line for line in LINE_PIECES if "Ã" not in line] + ["Stra\u00dfe \u00e0 la carte"]
-    data = "".join(line + "\n" for line in lines * 2_000).encode(encoding, errors="replace")
-    assert detect_stream(io.BytesIO(data)).encoding == encoding
-    with_workers = _run_watched(data, workers=2, chunk_bytes=500)
+    data = "".join(line + "\n" for line in lines * 2_000).encode("cp1252", errors="replace")
+    assert detect_stream(io.BytesIO(data)).encoding == "cp1252"
+    with_workers = _run_watched(data, workers=2, chunk_bytes=500, encoding=given)
     assert small_jobs.jobs > 5
-    assert with_workers == _run_watched(data, chunk_bytes=500)
+    assert with_workers == _run_watched(data, chunk_bytes=500, encoding=given)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="worker processes are forked on Linux only")
+def test_an_undecodable_line_stops_the_stream_where_it_is_with_workers_too(small_jobs: type[_CountingPool]) -> None:
+    data = "Grüße aus Köln\n".encode() * 20_000 + "Grüße\n".encode("cp1252") + b"more\n" * 20_000
+    with pytest.raises(UndecodableError, match="line 20001"):
+        run(data, workers=2, chunk_bytes=500, encoding="utf-8")
+    assert small_jobs.jobs > 0
+    assert multiprocessing.active_children() == []
 
 
 TEST_PROCESS = os.getpid()

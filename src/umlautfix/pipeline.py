@@ -292,6 +292,11 @@ class _Cursor:
         else:
             self.column += len(text)
 
+    def skip(self, data: bytes) -> None:
+        """Move past whole lines of input that are not decoded here (`data` ends with b"\\n")."""
+        self.line += data.count(b"\n")
+        self.column = 0
+
     def block(self, text: str, raw: bytes | None = None, fallback: str = "") -> _Block:
         block = _Block(self.line, self.column, text, raw, fallback)
         self.advance(text)
@@ -377,10 +382,15 @@ class _ByteLineDecoder:
         self.head = head[len(codecs.BOM_UTF8) :] if self.had_bom else head
 
     def blocks(self, chunks: Iterable[bytes]) -> Iterator[_Block]:
-        for data in _line_blocks(_prepend(self.head, chunks), self.max_line_bytes):
-            yield from self._decode(data)
+        for data in self.line_blocks(chunks):
+            yield from self.decode(data)
 
-    def _decode(self, data: bytes) -> Iterator[_Block]:
+    def line_blocks(self, chunks: Iterable[bytes]) -> Iterator[bytes]:
+        """The input cut into blocks of whole lines (or pieces of a long one), not yet decoded."""
+        return _line_blocks(_prepend(self.head, chunks), self.max_line_bytes)
+
+    def decode(self, data: bytes) -> Iterator[_Block]:
+        """The blocks of text in one block of input lines (several where some lines do not fit the codec)."""
         if data.isascii():
             yield self.cursor.block(data.decode("ascii"), data)
             return
@@ -660,35 +670,38 @@ def _worker_count(config: StreamConfig) -> int:
 
 
 def _looked_in_parallel(
-    blocks: Iterator[_Block], decoder: _ByteLineDecoder | _TextLineDecoder, workers: int
-) -> Iterator[tuple[_Block, Looked | None]]:
-    """The blocks in order, each with what the first look and repair() found in it (`Looked`), as
-    worked out by `workers` processes, this one included, once the stream is long
-    (PARALLEL_AFTER_CHARS); None where the caller works it out itself (the head of the stream, or
-    a job whose worker died).
+    decoder: _ByteLineDecoder, chunks: Iterable[bytes], workers: int, *, skip_clean: bool = False
+) -> Iterator[tuple[_Block | bytes, Looked | None]]:
+    """The stream's blocks in order, each with what the first look and repair() found in it
+    (`Looked`), as worked out by `workers` processes, this one included, once the stream is long
+    (PARALLEL_AFTER_CHARS); None where the caller works it out itself (the head of the stream, a
+    line that does not fit the codec, a job whose worker died). With `skip_clean`, a block of
+    whole lines of valid UTF-8 in which a worker found nothing comes as its bytes, not decoded
+    here: it is its own output.
 
     The others are forked from this process, so they start at once with its modules and caches.
-    Jobs go to them in order, as the blocks' input bytes where the decoder has them (no encoding
-    for the pipe). Rather than wait for the oldest job, this process takes back the newest that
-    no worker has started and does it itself: on a machine whose other cores are busy it does
-    most of the work, and loses little to the hand-over. At most PARALLEL_JOBS_PER_WORKER jobs per
-    worker are in flight, so the memory stays bounded however long the stream."""
+    Jobs of input bytes go to them in order; they decode and look, and their results come back in
+    order. Rather than wait for the oldest job, this process takes back the newest that no worker
+    has started and does it itself: on a machine whose other cores are busy it does most of the
+    work, and loses little to the hand-over. At most PARALLEL_JOBS_PER_WORKER jobs per worker are
+    in flight, so the memory stays bounded however long the stream."""
+    pieces = decoder.line_blocks(chunks)
     seen = 0
-    for block in blocks:
-        yield block, None
-        seen += len(block.text)
+    for data in pieces:
+        yield from ((block, None) for block in decoder.decode(data))
+        seen += len(data)
         if seen >= PARALLEL_AFTER_CHARS:
             break
     else:
         return
-    codec = decoder.codec if isinstance(decoder, _ByteLineDecoder) else None
     others = workers - 1
     try:
         pool = _start_workers(others)
     except (OSError, ValueError):  # no processes to be had: the caller looks itself
-        yield from ((block, None) for block in blocks)
+        for data in pieces:
+            yield from ((block, None) for block in decoder.decode(data))
         return
-    jobs = _jobs(blocks, codec)
+    jobs = _jobs(pieces, decoder.codec)
     pending: deque[_Job] = deque()
     try:
         while True:
@@ -704,9 +717,25 @@ def _looked_in_parallel(
                     spare.do_here()
                     continue
             pending.popleft()
-            yield from zip(oldest.blocks, oldest.results(), strict=True)
+            for data, looked in zip(oldest.pieces, oldest.results(), strict=True):
+                yield from _decoded_with(decoder, data, looked, skip_clean)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _decoded_with(
+    decoder: _ByteLineDecoder, data: bytes, looked: Looked | None, skip_clean: bool
+) -> Iterator[tuple[_Block | bytes, Looked | None]]:
+    """A block of input lines, decoded here, with what a worker found in it (None: the caller looks)."""
+    if looked is not None and not looked and skip_clean and data.endswith(b"\n"):
+        decoder.cursor.skip(data)
+        yield data, None
+        return
+    blocks = list(decoder.decode(data))
+    if looked is not None and len(blocks) == 1 and blocks[0].raw is data:  # (decoded as the worker did)
+        yield blocks[0], looked
+    else:
+        yield from ((block, None) for block in blocks)
 
 
 def _start_workers(count: int) -> ProcessPoolExecutor:
@@ -717,26 +746,21 @@ def _start_workers(count: int) -> ProcessPoolExecutor:
 
 
 class _Job:
-    """Blocks looked at together, by a worker process or by this one."""
+    """Blocks of input lines looked at together, by a worker process or by this one."""
 
-    def __init__(self, blocks: list[_Block], codec: str | None) -> None:
-        self.blocks = blocks
+    def __init__(self, pieces: list[bytes], codec: str) -> None:
+        self.pieces = pieces
         self.codec = codec
-        self.future: Future[list[Looked]] | None = None
+        self.future: Future[list[Looked | None]] | None = None
         self.looked: Sequence[Looked | None] | None = None  # when done here (None per block: by the caller)
-
-    def items(self) -> list[bytes | str]:
-        """What a worker gets of each block: its input bytes when they decode as `codec` to its text."""
-        codec = self.codec
-        return [b.raw if codec is not None and b.raw is not None and not b.fallback else b.text for b in self.blocks]
 
     def hand_to(self, pool: ProcessPoolExecutor) -> None:
         from concurrent.futures.process import BrokenProcessPool
 
         try:
-            self.future = pool.submit(_look_in_worker, self.items(), self.codec)
+            self.future = pool.submit(_look_in_worker, self.pieces, self.codec)
         except BrokenProcessPool:  # the workers died: the caller looks itself
-            self.looked = [None] * len(self.blocks)
+            self.looked = [None] * len(self.pieces)
 
     def done(self) -> bool:
         return self.looked is not None or self.future is None or self.future.done()
@@ -746,27 +770,27 @@ class _Job:
         return self.looked is None and self.future is not None and self.future.cancel()
 
     def do_here(self) -> None:
-        self.looked = _look_in_worker(self.items(), self.codec)
+        self.looked = _look_in_worker(self.pieces, self.codec)
 
     def results(self) -> Sequence[Looked | None]:
-        if self.looked is not None:
-            return self.looked
         from concurrent.futures.process import BrokenProcessPool
 
+        if self.looked is not None:
+            return self.looked
         assert self.future is not None
         try:
             return self.future.result()
         except BrokenProcessPool:  # a worker died (killed, out of memory): the caller looks itself
-            return [None] * len(self.blocks)
+            return [None] * len(self.pieces)
 
 
-def _jobs(blocks: Iterator[_Block], codec: str | None) -> Iterator[_Job]:
-    """The blocks in jobs of PARALLEL_JOB_CHARS characters or more (the last may have fewer)."""
-    job: list[_Block] = []
+def _jobs(pieces: Iterator[bytes], codec: str) -> Iterator[_Job]:
+    """Blocks of input lines in jobs of PARALLEL_JOB_CHARS bytes or more (the last may have fewer)."""
+    job: list[bytes] = []
     size = 0
-    for block in blocks:
-        job.append(block)
-        size += len(block.text)
+    for data in pieces:
+        job.append(data)
+        size += len(data)
         if size >= PARALLEL_JOB_CHARS:
             yield _Job(job, codec)
             job, size = [], 0
@@ -774,14 +798,18 @@ def _jobs(blocks: Iterator[_Block], codec: str | None) -> Iterator[_Job]:
         yield _Job(job, codec)
 
 
-def _look_in_worker(items: list[bytes | str], codec: str | None) -> list[Looked]:
-    """A worker's job: for each block (its bytes, or its text), the lines the first look points at
-    and what repair() made of them, as `_Repairer.segments` would find them."""
-    results = []
-    for item in items:
-        raw = item if isinstance(item, bytes) else None
-        text = item if isinstance(item, str) else item.decode(codec or "utf-8")
-        found = _first_suspect(text, raw)
+def _look_in_worker(pieces: list[bytes], codec: str) -> list[Looked | None]:
+    """A worker's job: for each block of input lines, the lines the first look points at and what
+    repair() made of them, as `_Repairer.segments` would find them (None: the block does not
+    decode as `codec` as a whole; the main process reads it line by line)."""
+    results: list[Looked | None] = []
+    for data in pieces:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            results.append(None)
+            continue
+        found = _first_suspect(text, data)
         results.append([] if found is None else list(_looked_lines(text, found)))
     return results
 
@@ -801,6 +829,11 @@ class _Output:
         self._encoder = codecs.getincrementalencoder(encoding)("strict")
         if sink is not None and had_bom and self.encoding in _BOM_AS_CHARACTER:
             sink.write(self._encoder.encode("\ufeff"))
+
+    def write_bytes(self, data: bytes) -> None:
+        """Input bytes that are their own output (clean, in the output's encoding)."""
+        if self.sink is not None:
+            self.sink.write(data)
 
     def write(self, segment: Segment) -> None:
         if self.sink is None:
@@ -983,11 +1016,19 @@ def fix_stream(
     # Everything else takes fewer segments from smaller reads (see SMALL_CHUNK_BYTES).
     sample_cut = sample is not None
     read_size = config.chunk_bytes if sample_cut else min(config.chunk_bytes, SMALL_CHUNK_BYTES)
-    blocks = decoder.blocks(_chunks(source, read_size, watchers, result))
+    chunks = _chunks(source, read_size, watchers, result)
     workers = 1 if config.decode_only or stop_early else _worker_count(config)
-    looked_blocks = _looked_in_parallel(blocks, decoder, workers) if workers > 1 else ((b, None) for b in blocks)
+    if workers > 1 and isinstance(decoder, _ByteLineDecoder):
+        # clean UTF-8 that a worker looked at goes out as it came, undecoded here, when nobody watches
+        skip_clean = decoder.codec == "utf-8" and passthrough and not observers and not sample_cut
+        looked_blocks = _looked_in_parallel(decoder, chunks, workers, skip_clean=skip_clean)
+    else:
+        looked_blocks = ((b, None) for b in decoder.blocks(chunks))
     try:
         for block, looked in looked_blocks:
+            if isinstance(block, bytes):  # (skip_clean)
+                output.write_bytes(block)
+                continue
             if block.fallback:
                 repairer.fallback(block)
             if config.decode_only:
