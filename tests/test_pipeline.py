@@ -524,8 +524,8 @@ def _counting_pool(count: int) -> _CountingPool:
 def small_jobs(monkeypatch: pytest.MonkeyPatch) -> type[_CountingPool]:
     """Worker processes after 5,000 characters, in jobs of 3,000: on 100 KB, the head, the jobs and
     the window of jobs in flight all come into play."""
-    monkeypatch.setattr(pipeline_module, "PARALLEL_AFTER_CHARS", 5_000)
-    monkeypatch.setattr(pipeline_module, "PARALLEL_JOB_CHARS", 3_000)
+    monkeypatch.setattr(pipeline_module, "PARALLEL_AFTER_BYTES", 5_000)
+    monkeypatch.setattr(pipeline_module, "PARALLEL_JOB_BYTES", 3_000)
     monkeypatch.setattr(pipeline_module, "_start_workers", _counting_pool)
     _CountingPool.jobs = 0
     return _CountingPool

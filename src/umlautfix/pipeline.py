@@ -94,11 +94,11 @@ KEPT_CHANGES = 10_000  # FileResult keeps the first ones; watchers see all
 SAMPLE_HEAD_CHARS = 1 << 17  # validate sees the whole output when it is this short ...
 SAMPLE_SLOTS = 64  # ... and otherwise the head plus this many later excerpts
 SAMPLE_PIECE_CHARS = 1 << 11
-# A stream longer than this (in characters) is looked at (first look and repair()) by worker
-# processes, one per CPU core (StreamConfig.workers), in jobs of PARALLEL_JOB_CHARS, with at
-# most PARALLEL_JOBS_PER_WORKER jobs per worker in flight: memory stays bounded.
-PARALLEL_AFTER_CHARS = 1 << 22
-PARALLEL_JOB_CHARS = 1 << 19
+# Past this many bytes, a stream is looked at (first look and repair()) by worker processes
+# too (StreamConfig.workers), in jobs of PARALLEL_JOB_BYTES, with at most
+# PARALLEL_JOBS_PER_WORKER jobs per worker in flight: memory stays bounded.
+PARALLEL_AFTER_BYTES = 1 << 22
+PARALLEL_JOB_BYTES = 1 << 19
 PARALLEL_JOBS_PER_WORKER = 3
 DIFF_CONTEXT = 3
 DIFF_MAX_HUNK_LINES = 2_000  # a longer run of changed lines is split into several hunks
@@ -232,7 +232,7 @@ class StreamConfig:
     chunk_bytes: int = CHUNK_BYTES
     max_line_bytes: int = MAX_LINE_BYTES
     keep_changes: int = KEPT_CHANGES
-    # processes that look at a long stream (PARALLEL_AFTER_CHARS) in parallel: this one and ones
+    # processes that look at a long stream (PARALLEL_AFTER_BYTES) in parallel: this one and ones
     # forked from it (on Linux only); 1 is this one alone. The output is the same either way. Not
     # by default: forking a program that runs threads is unsafe. The CLI, which runs none, takes
     # one per CPU core (`cpu_cores`).
@@ -674,7 +674,7 @@ def _looked_in_parallel(
 ) -> Iterator[tuple[_Block | bytes, Looked | None]]:
     """The stream's blocks in order, each with what the first look and repair() found in it
     (`Looked`), as worked out by `workers` processes, this one included, once the stream is long
-    (PARALLEL_AFTER_CHARS); None where the caller works it out itself (the head of the stream, a
+    (PARALLEL_AFTER_BYTES); None where the caller works it out itself (the head of the stream, a
     line that does not fit the codec, a job whose worker died). With `skip_clean`, a block of
     whole lines of valid UTF-8 in which a worker found nothing comes as its bytes, not decoded
     here: it is its own output.
@@ -690,7 +690,7 @@ def _looked_in_parallel(
     for data in pieces:
         yield from ((block, None) for block in decoder.decode(data))
         seen += len(data)
-        if seen >= PARALLEL_AFTER_CHARS:
+        if seen >= PARALLEL_AFTER_BYTES:
             break
     else:
         return
@@ -785,13 +785,13 @@ class _Job:
 
 
 def _jobs(pieces: Iterator[bytes], codec: str) -> Iterator[_Job]:
-    """Blocks of input lines in jobs of PARALLEL_JOB_CHARS bytes or more (the last may have fewer)."""
+    """Blocks of input lines in jobs of PARALLEL_JOB_BYTES bytes or more (the last may have fewer)."""
     job: list[bytes] = []
     size = 0
     for data in pieces:
         job.append(data)
         size += len(data)
-        if size >= PARALLEL_JOB_CHARS:
+        if size >= PARALLEL_JOB_BYTES:
             yield _Job(job, codec)
             job, size = [], 0
     if job:
