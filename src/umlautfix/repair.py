@@ -61,7 +61,19 @@ from .charmaps import (
     lead_pairs,
     upper_half,
 )
-from .profile import COMMON_PUNCTUATION, char_cost, cost, german_profile
+from .profile import (
+    AFTER_WORD,
+    CASE_BREAK_COST,
+    COMMON_PUNCTUATION,
+    GLUED_SYMBOL_COST,
+    IN_WORD_PUNCTUATION_COST,
+    MIXED_SCRIPT_COST,
+    MOJIBAKE_PAIR_COST,
+    _is_foreign_letter,
+    char_cost,
+    cost,
+    german_profile,
+)
 
 # A repair must lower the text's cost by at least this much (in nats).
 GUARD_MARGIN = 2.0
@@ -1246,7 +1258,7 @@ def fix_encoding(text: str, mojibake: bool = True, mixups: bool = True, use_ftfy
     """Edits that undo the text's encoding damage: the more German of the two explanations."""
     lines = suspect_lines(text)  # both steps look only there (one scan of the text for both)
     edits = fix_utf8_mojibake(text, lines) if mojibake else []
-    if mixups and _could_be_mixed_up(text) and not _mixup_cannot_beat(text, edits) and not _mixup_cannot_fire(text):
+    if mixups and not _mixup_ruled_out(text, edits):
         mixed_up = fix_codepage_mixup(text)
         if mixed_up and (not edits or cost(apply_changes(text, mixed_up)) < cost(apply_changes(text, edits))):
             edits = mixed_up
@@ -1255,73 +1267,108 @@ def fix_encoding(text: str, mojibake: bool = True, mixups: bool = True, use_ftfy
     return edits
 
 
-def _could_be_mixed_up(text: str) -> bool:
-    """Whether some code page of MIXUP_CODECS holds every character of `text`: if none
-    does, `fix_codepage_mixup` has no mix-up to try and returns nothing (an emoji, an
-    arrow or a Turkish "ı" rules all of them out). The codec's encoder answers in C
-    (ftfy's sloppy code pages encode U+FFFD but not U+001A: text with U+001A is let through)."""
-    if "\x1a" in text:
-        return True
-    for opened in MIXUP_OPENED:
-        try:
-            text.encode(opened)
-        except UnicodeEncodeError:
-            continue
-        return True
-    return False
+def _mixup_ruled_out(text: str, edits: list[Change]) -> bool:
+    """Whether `fix_encoding` would not take a mix-up over `edits`, by the three prechecks
+    below, which share one count of the text's non-ASCII characters."""
+    counts = _non_ascii_counts(text)
+    return (
+        not _could_be_mixed_up(text, counts)
+        or _mixup_cannot_beat(text, edits, counts)
+        or _mixup_cannot_fire(text, counts)
+    )
 
 
-def _mixup_cannot_beat(text: str, edits: list[Change]) -> bool:
+def _non_ascii_counts(text: str) -> Counter[str]:
+    """How often each non-ASCII character occurs in `text`, in the order they first do
+    (found and counted in C)."""
+    return Counter("".join(_NON_ASCII_RUN.findall(text)))
+
+
+def _could_be_mixed_up(text: str, counts: Counter[str] | None = None) -> bool:
+    """Whether some code page of MIXUP_CODECS holds every non-ASCII character of `text`
+    (`counts`: its `_non_ascii_counts`): if none does, `fix_codepage_mixup`, which tries
+    only those, has no mix-up to try and returns nothing (an emoji, an arrow or a
+    Turkish "ı" rule all of them out). Its ASCII characters are ASCII in each of them."""
+    chars = (counts if counts is not None else _non_ascii_counts(text)).keys()
+    return any(chars <= _encodable(opened) for opened in MIXUP_OPENED)
+
+
+def _mixup_cannot_beat(text: str, edits: list[Change], counts: Counter[str] | None = None) -> bool:
     """Whether no reversed mix-up can cost less than `edits`' repair, so that
     `fix_encoding` would not take one: a mix-up puts, for each character, its own or
     its image under some code-page pair in its place, and `cost` is never below the
-    sum of its characters' `char_cost`. A floor that cheap to count (a Counter of
-    the non-ASCII characters) spares mojibake the whole-text mix-up decision."""
+    sum of its characters' `char_cost`. A floor that cheap to count (the non-ASCII
+    characters' `counts`) spares mojibake the whole-text mix-up decision."""
     if not edits:
         return False  # nothing to beat: the mix-up decides alone
     repaired = cost(apply_changes(text, edits))
     floor = 0.0
-    for ch, count in Counter("".join(_NON_ASCII_RUN.findall(text))).items():
+    for ch, count in (counts if counts is not None else _non_ascii_counts(text)).items():
         floor += count * _cheapest_mixup_image(ch)
     return floor * (1.0 - 1e-9) >= repaired  # (a relative margin far above float rounding)
 
 
-def _mixup_cannot_fire(text: str) -> bool:
+def _mixup_cannot_fire(text: str, counts: Counter[str] | None = None) -> bool:
     """Whether `fix_codepage_mixup` returns nothing, shown cheaply for each code-page
-    pair it tries. Either step takes a pair only when the changed characters read as
-    German (`_mixup_reads_german`: a share of them must be plausible, none may
-    become punctuation inside a word or a capital after a small letter), so a pair
-    that changes nothing, or changes the text into something else, is out. Otherwise its whole-text
-    step needs the reversal to cost less than the text (the sum of `char_cost` of the
-    images is a floor of that cost), and its lexicon step needs a reversal touching
-    MIXUP_LEXICON_MAX_WORDS words at most (changed runs with a non-letter between them
-    lie in different words)."""
-    runs = list(_NON_ASCII_RUN.finditer(text))
-    counts = Counter("".join(m.group() for m in runs))
+    pair it tries (`counts`: the text's `_non_ascii_counts`). Either of its steps takes
+    a pair only when the changed characters read as German (`_mixup_reads_german`: a
+    share of them must be plausible, none may become punctuation inside a word or a
+    capital after a small letter), so a pair that changes nothing, or changes the text
+    into something else, is out. Otherwise:
+    - its whole-text step takes a pair only where `_mixup_is_evident` can pass: for what
+      the changed characters become (`_MixupPair.may_be_evident`), and at a cost below
+      the text's (the sum of `char_cost` of the images is a floor of the reversal's cost;
+      with two changed characters or more and not all of them symbols becoming symbols,
+      it must save MIXUP_WEAK_GAIN of the text's cost at least);
+    - its lexicon step takes a pair only when some character becomes a German letter,
+      and the reversal touches MIXUP_LEXICON_MAX_WORDS words at most (changed runs with
+      a non-letter between them lie in different words).
+    Each is tried from the cheapest test up, and the text's cost is first bounded
+    from above by its counts (`_cost_ceiling`) and walked only where that is not enough."""
+    if counts is None:
+        counts = _non_ascii_counts(text)
     lone: set[tuple[str, str, str]] | None = None
     whole = -1.0  # the text's cost: the sum over its runs with their neighbours that the mix-up starts from
-    for pair in _pairs_changing(frozenset(counts)):
-        swaps = sum(counts[ch] for ch in pair.changing)
-        if sum(counts[ch] for ch in pair.plausible) < MIXUP_PLAUSIBLE_SHARE * swaps:
+    ceiling = -1.0  # an upper bound of it
+    words: dict[frozenset[str], int] = {}  # `_words_touched_floor` for each set of changed characters
+    for group in _pairs_changing(frozenset(counts)):
+        swaps = sum(map(counts.__getitem__, group.changing))
+        if sum(map(counts.__getitem__, group.plausible)) < MIXUP_PLAUSIBLE_SHARE * swaps:
             continue  # does not read as German
-        if lone is None:
-            # characters standing alone between ASCII ones: a mix-up leaves their neighbours as they are
-            lone = {
-                (text[m.start() - 1 : m.start()], m.group(), text[m.end() : m.end() + 1])
-                for m in runs
-                if m.end() - m.start() == 1
-            }
-        table = pair.table
-        if any(ch in pair.changing and _breaks_its_word(left, table[ord(ch)], right) for left, ch, right in lone):
-            continue  # nor does a character between two ASCII ones that becomes punctuation in a word or a capital
-        if whole < 0:
-            whole = cost(text)
-        floor = 0.0
-        for ch, count in counts.items():
-            floor += count * pair.image_cost[ch]
-        if floor * (1.0 - 1e-9) < whole * (1.0 + 1e-9):  # (relative margins far above float rounding)
-            return False
-        if _words_touched_floor(text, runs, pair.changing) <= MIXUP_LEXICON_MAX_WORDS:
+        for pair in group.pairs:
+            by_lexicon = pair.german
+            if by_lexicon:
+                touched = words.get(group.changing)
+                if touched is None:
+                    touched = words[group.changing] = _words_touched_floor(text, group.changing)
+                by_lexicon = touched <= MIXUP_LEXICON_MAX_WORDS
+            by_whole_text = not by_lexicon and pair.may_be_evident(swaps)
+            if by_whole_text:
+                floor = 0.0
+                for ch, count in counts.items():
+                    floor += count * pair.image_cost[ch]
+                # the reversal's cost must stay below the text's, or below this share of it
+                share = 1.0 if swaps == 1 or pair.symbols else 1.0 - MIXUP_WEAK_GAIN
+                if ceiling < 0:
+                    ceiling = _cost_ceiling(counts)
+                if floor * (1.0 - 1e-9) >= share * ceiling * (1.0 + 1e-9):
+                    by_whole_text = False  # (relative margins far above float rounding)
+                else:
+                    if whole < 0:
+                        whole = cost(text)
+                    by_whole_text = floor * (1.0 - 1e-9) < share * whole * (1.0 + 1e-9)
+            if not (by_lexicon or by_whole_text):
+                continue
+            if lone is None:
+                # characters standing alone between ASCII ones: a mix-up leaves their neighbours as they are
+                lone = {
+                    (text[m.start() - 1 : m.start()], m.group(), text[m.end() : m.end() + 1])
+                    for m in _NON_ASCII_RUN.finditer(text)
+                    if m.end() - m.start() == 1
+                }
+            table = pair.table
+            if any(ch in group.changing and _breaks_its_word(left, table[ord(ch)], right) for left, ch, right in lone):
+                continue  # nor does a character between two ASCII ones that becomes punctuation in a word or a capital
             return False
     return True
 
@@ -1330,24 +1377,60 @@ def _mixup_cannot_fire(text: str) -> bool:
 class _MixupPair:
     """What `_mixup_cannot_fire` needs of one code-page pair for a text's set of characters."""
 
-    changing: frozenset[str]  # the characters it changes
-    plausible: frozenset[str]  # those of them whose image reads as German (`_plausible_in_mixup`)
     table: dict[int, str]
     image_cost: dict[str, float]  # `char_cost` of each character's image (itself where unchanged)
+    german: bool  # some changed character becomes a German letter (GERMAN_LETTERS)
+    symbols: bool  # every changed character is a symbol that becomes a typographic one (`_symbol_to_symbol`)
+    dashes: bool  # every changed character becomes a dash (WORD_DASHES)
+    quotes: bool  # every image is a letter, or a plausible quotation mark or typographic symbol
+    guillemets: bool  # every image is a guillemet
+
+    def may_be_evident(self, swaps: int) -> bool:
+        """Whether `_mixup_is_evident` can pass for a reversal that changes `swaps`
+        characters, by what it asks of the images alone: one changed character must
+        become a German letter or a dash, or be a symbol becoming a typographic one;
+        of more, some must become a German letter, or all be such symbols, quotation
+        marks (four at least) or guillemets."""
+        if swaps == 1:
+            return self.german or self.dashes or self.symbols
+        return self.german or self.symbols or self.guillemets or (swaps >= MIXUP_MIN_QUOTES and self.quotes)
+
+
+@dataclass(frozen=True)
+class _MixupGroup:
+    """The code-page pairs that change the same characters of a text's set, with the
+    same of them becoming plausible: they pass the plausible-share test together."""
+
+    changing: frozenset[str]  # the characters they change
+    plausible: frozenset[str]  # those of them whose image reads as German (`_plausible_in_mixup`)
+    pairs: tuple[_MixupPair, ...]
 
 
 @lru_cache(maxsize=4096)  # a text's set of non-ASCII characters: German texts share a few
-def _pairs_changing(chars: frozenset[str]) -> tuple[_MixupPair, ...]:
-    """The code-page pairs of MIXUP_PAIRS (in order) whose opened code page holds all of
-    `chars` and whose mix-up changes some of them."""
-    out = []
+def _pairs_changing(chars: frozenset[str]) -> tuple[_MixupGroup, ...]:
+    """The code-page pairs of MIXUP_PAIRS whose opened code page holds all of `chars`
+    and whose mix-up changes some of them, grouped by what they change."""
+    groups: dict[tuple[frozenset[str], frozenset[str]], list[_MixupPair]] = {}
     for opened, saved in MIXUP_PAIRS:
         if chars <= _encodable(opened) and (changing := chars & _mixup_sources(opened, saved)):
             table = _mixup_table(opened, saved)
+            images = [table[ord(ch)] for ch in changing]
             plausible = frozenset(ch for ch in changing if _plausible_in_mixup(table[ord(ch)]))
-            image_cost = {ch: char_cost(table.get(ord(ch), ch)) for ch in chars}
-            out.append(_MixupPair(changing, plausible, table, image_cost))
-    return tuple(out)
+            pair = _MixupPair(
+                table=table,
+                image_cost={ch: char_cost(table.get(ord(ch), ch)) for ch in chars},
+                german=any(image in GERMAN_LETTERS for image in images),
+                symbols=all(_symbol_to_symbol(_Swap(ch, table[ord(ch)], "", "", 0)) for ch in changing),
+                dashes=all(image in WORD_DASHES for image in images),
+                quotes=all(
+                    char_cost(image) <= PLAUSIBLE_COST
+                    and (image.isalpha() or image in MIXUP_SYMBOL_TARGETS or image in QUOTATION_MARKS)
+                    for image in images
+                ),
+                guillemets=all(image in "»«" for image in images),
+            )
+            groups.setdefault((changing, plausible), []).append(pair)
+    return tuple(_MixupGroup(changing, plausible, tuple(pairs)) for (changing, plausible), pairs in groups.items())
 
 
 @lru_cache(maxsize=16384)
@@ -1377,13 +1460,13 @@ def _plausible_in_mixup(ch: str) -> bool:
     return ch in GERMAN_LETTERS or char_cost(ch) <= MIXUP_PLAUSIBLE_COST
 
 
-def _words_touched_floor(text: str, runs: list[re.Match[str]], changing: set[str]) -> int:
+def _words_touched_floor(text: str, changing: frozenset[str]) -> int:
     """How many different words (runs of letters, `_letters_around`) the runs holding
     a character of `changing` lie in, at least: 0 when none does; past
-    MIXUP_LEXICON_MAX_WORDS it stops counting."""
+    MIXUP_LEXICON_MAX_WORDS it stops counting (and stops looking)."""
     words = 0
     last_end = -1
-    for m in runs:
+    for m in _NON_ASCII_RUN.finditer(text):
         if changing.isdisjoint(m.group()):
             continue
         if last_end < 0 or not text[last_end : m.start()].isalpha():
@@ -1392,6 +1475,39 @@ def _words_touched_floor(text: str, runs: list[re.Match[str]], changing: set[str
                 return words
         last_end = m.end()
     return words
+
+
+@lru_cache(maxsize=4096)
+def _dearest_cost(ch: str) -> float:
+    """The most a non-ASCII `ch` can add to `cost` of a text, with what it makes its next
+    character add: its `char_cost`, and each penalty of `profile._add_cost` that it or a
+    character after it can draw (a mojibake lead before a continuation or a space; a symbol
+    glued to a word, and wedged into one; a capital after a small letter; a letter of
+    another script next to a Latin letter, on either side). Every penalty of `cost` is drawn
+    at a non-ASCII character or at the character right after one, so summed over the
+    text's non-ASCII characters these bound its cost from above."""
+    added = char_cost(ch)
+    if ch in STRONG_LEAD_CHARS:  # (Ã and Â before a space are among them)
+        added += MOJIBAKE_PAIR_COST
+    if not ch.isalpha():
+        if ch not in AFTER_WORD:
+            added += GLUED_SYMBOL_COST
+        if ch not in "\u00a0\u2009\u202f":
+            added += IN_WORD_PUNCTUATION_COST
+    if ch.isupper():
+        added += CASE_BREAK_COST
+    if _is_foreign_letter(ch):
+        added += 2 * MIXED_SCRIPT_COST
+    return added
+
+
+def _cost_ceiling(counts: Counter[str]) -> float:
+    """An upper bound of `cost` of a text whose non-ASCII characters occur `counts` times
+    (`_dearest_cost`), with a relative margin far above the rounding of either sum."""
+    total = 0.0
+    for ch, count in counts.items():
+        total += count * _dearest_cost(ch)
+    return total * (1.0 + 1e-6)
 
 
 @lru_cache(maxsize=4096)
