@@ -39,9 +39,9 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import pairwise
 
 import ftfy
@@ -138,13 +138,19 @@ _FTFY_BADNESS = ftfy.badness.BADNESS_RE
 # pattern itself in tests/test_fast_path.py.
 FTFY_LONE_TRIGGERS = r"\x80-\x9fÂÃŒœ"  # a character class
 FTFY_LONGEST_MATCH = 7
-_FTFY_CANDIDATE = re.compile(r"[^\x00-\x7f]{2,}" f"|[{FTFY_LONE_TRIGGERS}]")
+# (written to start with a plain character class, which lets `re` skip ahead to a non-ASCII
+# character at C speed; "[^\x00-\x7f]{2,}|..." is tried at every position, three times slower)
+_FTFY_CANDIDATE = re.compile(r"[^\x00-\x7f](?:[^\x00-\x7f]+|" f"(?<=[{FTFY_LONE_TRIGGERS}]))")
 
 # Portuguese words that begin with "à": after "Ã " they continue the word (ftfy's rule).
 A_GRAVE_WORDS = ("s ", "quele", "quela", "quilo")
 _ANCHOR = re.compile(r"([A-Za-z0-9]+)")
 _LETTERS = re.compile(r"[^\W\d_]+")
-_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+# "x+" as "xx*": a pattern that starts with a plain character class lets `re` skip ahead to
+# its next match at C speed (one that starts with a repeat is tried at every position:
+# finditer over a German line is three times slower)
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f][^\x00-\x7f]*")
+_NON_ASCII_CHAR = re.compile(r"[^\x00-\x7f]")
 _MOJIBAKE_PAIR = re.compile(f"[{re.escape(LEAD_CHARS)}][{re.escape(CONTINUATION_CHARS)}]")
 # "â€", "Ã¤": a lead character of German mojibake before a continuation character.
 _STRONG_PAIR = re.compile(f"[{re.escape(STRONG_LEAD_CHARS)}][{re.escape(CONTINUATION_CHARS)}]")
@@ -289,9 +295,10 @@ def _ascii_suspect(text: str, pos: int) -> tuple[int, int] | None:
 
 def fix_text(text: str) -> str:
     """Repair the mojibake in `text`; clean text comes back unchanged."""
-    if not text or find_suspect(text) is None:
+    suspect = find_suspect(text) if text else None
+    if suspect is None:
         return text  # as repair() would, without building its result (many short texts are clean)
-    return _repair(text, track=False).text
+    return _repair(text, track=False, suspect=suspect).text
 
 
 def repair(
@@ -304,9 +311,10 @@ def repair(
     use_ftfy: bool = True,
 ) -> Repair:
     """Repair `text` and explain every change (see the module docstring for the steps)."""
-    if not text or not might_need_repair(text):
+    suspect = find_suspect(text) if text else None  # (`might_need_repair`, keeping where it looked)
+    if suspect is None:
         return Repair(text)
-    return _repair(text, entities, mojibake, mixups, lost, use_ftfy)
+    return _repair(text, entities, mojibake, mixups, lost, use_ftfy, suspect=suspect)
 
 
 def _repair(
@@ -317,9 +325,11 @@ def _repair(
     lost: bool = True,
     use_ftfy: bool = True,
     track: bool = True,
+    suspect: tuple[int, int] | None = None,
 ) -> Repair:
     """repair()'s work; without `track` (fix_text) the same steps in the same order, but no
-    change is listed and a text read back whole (`read_whole`) is taken as it is."""
+    change is listed and a text read back whole (`read_whole`) is taken as it is.
+    `suspect` is `find_suspect(text)` where the caller has looked already."""
     current, changes = text, []
     unresolved: list[Change] = []
     # Each step can leave what an earlier one then reads (a restored letter beside mojibake,
@@ -334,7 +344,8 @@ def _repair(
             if decoded:
                 current, changes = _then(text, current, changes, entity_edits, track)
         if mojibake or mixups:
-            current, changes = _encoding_rounds(text, current, changes, mojibake, mixups, use_ftfy, track)
+            known = suspect if current is text else None  # (for the text as it came)
+            current, changes = _encoding_rounds(text, current, changes, mojibake, mixups, use_ftfy, track, known)
         if lost and ("\ufffd" in current or _LOST_BEFORE_LETTER.search(current)):
             restored_edits, left = fix_lost_characters(current)
             restored = bool(restored_edits)
@@ -347,19 +358,32 @@ def _repair(
 
 
 def _encoding_rounds(
-    text: str, current: str, changes: list[Change], mojibake: bool, mixups: bool, use_ftfy: bool, track: bool
+    text: str,
+    current: str,
+    changes: list[Change],
+    mojibake: bool,
+    mixups: bool,
+    use_ftfy: bool,
+    track: bool,
+    suspect: tuple[int, int] | None = None,
 ) -> tuple[str, list[Change]]:
     """The encoding steps until nothing changes (ftfy's reading can leave what another
     step then reads), so that repairing the result again changes nothing. A text read back
-    whole (`read_whole`) takes the changes `fix_encoding` would make, listed without it."""
+    whole (`read_whole`) takes the changes `fix_encoding` would make, listed without it.
+    `suspect`, if given, is `find_suspect(current)`: the first look is not taken again."""
     for _ in range(MAX_ROUNDS):
-        if not might_need_repair(current):
+        found = suspect if suspect is not None else find_suspect(current)  # (`might_need_repair`)
+        suspect = None  # (a later round looks at what the round before made)
+        if found is None:
             break
         whole = read_whole(current) if mojibake else None
         if whole is not None and not track:
             current = whole  # what its changes (`_whole_text_changes`) make
             continue
-        edits = _whole_text_changes(current) if whole is not None else fix_encoding(current, mojibake, mixups, use_ftfy)
+        if whole is not None:
+            edits = _whole_text_changes(current)
+        else:
+            edits = fix_encoding(current, mojibake, mixups, use_ftfy, first_suspect=found)
         if not edits:
             break
         current, changes = _then(text, current, changes, edits, track)
@@ -442,8 +466,9 @@ def read_whole(text: str) -> str | None:
     if "\ufffd" in text:
         return None  # (ftfy's sloppy cp1252 writes U+FFFD as byte 1A: it would vanish into a control)
     try:
-        # a first piece in C, so that clean text (whose first "ä" is no UTF-8) costs nothing more
-        _utf8_piece(text[:WHOLE_TEXT_FIRST_PIECE].encode(WHOLE_TEXT_CODEC))
+        if len(text) > WHOLE_TEXT_FIRST_PIECE:
+            # a first piece in C, so that clean text (whose first "ä" is no UTF-8) costs nothing more
+            _utf8_piece(text[:WHOLE_TEXT_FIRST_PIECE].encode(WHOLE_TEXT_CODEC))
         raw = text.encode(WHOLE_TEXT_CODEC)
         decoded = raw.decode("utf-8")
     except UnicodeError:
@@ -1254,9 +1279,17 @@ def fix_entity_mojibake(text: str) -> list[Change]:
 # --- The whole text: mojibake, or a code-page mix-up; ftfy where it does better -------
 
 
-def fix_encoding(text: str, mojibake: bool = True, mixups: bool = True, use_ftfy: bool = True) -> list[Change]:
-    """Edits that undo the text's encoding damage: the more German of the two explanations."""
-    lines = suspect_lines(text)  # both steps look only there (one scan of the text for both)
+def fix_encoding(
+    text: str,
+    mojibake: bool = True,
+    mixups: bool = True,
+    use_ftfy: bool = True,
+    *,
+    first_suspect: tuple[int, int] | None = None,
+) -> list[Change]:
+    """Edits that undo the text's encoding damage: the more German of the two explanations.
+    `first_suspect`, if given, is `find_suspect(text)` (the caller has looked already)."""
+    lines = suspect_lines(text, first_suspect)  # both steps look only there (one scan of the text for both)
     edits = fix_utf8_mojibake(text, lines) if mojibake else []
     if mixups and not _mixup_ruled_out(text, edits):
         mixed_up = fix_codepage_mixup(text)
@@ -1268,29 +1301,30 @@ def fix_encoding(text: str, mojibake: bool = True, mixups: bool = True, use_ftfy
 
 
 def _mixup_ruled_out(text: str, edits: list[Change]) -> bool:
-    """Whether `fix_encoding` would not take a mix-up over `edits`, by the three prechecks
-    below, which share one count of the text's non-ASCII characters."""
-    counts = _non_ascii_counts(text)
-    return (
-        not _could_be_mixed_up(text, counts)
-        or _mixup_cannot_beat(text, edits, counts)
-        or _mixup_cannot_fire(text, counts)
-    )
+    """Whether `fix_encoding` would not take a mix-up over `edits`, by the prechecks below,
+    which share one look for the text's non-ASCII characters (counted only where a
+    code-page pair that `fix_codepage_mixup` tries would change one of them)."""
+    found = _NON_ASCII_CHAR.findall(text)
+    chars = frozenset(found)
+    if not _could_be_mixed_up(text, chars) or not _pairs_changing(chars):
+        return True
+    counts = Counter(found)
+    return _mixup_cannot_beat(text, edits, counts) or _mixup_cannot_fire(text, counts)
 
 
 def _non_ascii_counts(text: str) -> Counter[str]:
     """How often each non-ASCII character occurs in `text`, in the order they first do
     (found and counted in C)."""
-    return Counter("".join(_NON_ASCII_RUN.findall(text)))
+    return Counter(_NON_ASCII_CHAR.findall(text))
 
 
-def _could_be_mixed_up(text: str, counts: Counter[str] | None = None) -> bool:
+def _could_be_mixed_up(text: str, chars: Collection[str] | None = None) -> bool:
     """Whether some code page of MIXUP_CODECS holds every non-ASCII character of `text`
-    (`counts`: its `_non_ascii_counts`): if none does, `fix_codepage_mixup`, which tries
+    (`chars`, if given: a set of them): if none does, `fix_codepage_mixup`, which tries
     only those, has no mix-up to try and returns nothing (an emoji, an arrow or a
     Turkish "ı" rule all of them out). Its ASCII characters are ASCII in each of them."""
-    chars = (counts if counts is not None else _non_ascii_counts(text)).keys()
-    return any(chars <= _encodable(opened) for opened in MIXUP_OPENED)
+    present = frozenset(_NON_ASCII_CHAR.findall(text) if chars is None else chars)
+    return any(present <= _encodable(opened) for opened in MIXUP_OPENED)
 
 
 def _mixup_cannot_beat(text: str, edits: list[Change], counts: Counter[str] | None = None) -> bool:
@@ -1323,54 +1357,113 @@ def _mixup_cannot_fire(text: str, counts: Counter[str] | None = None) -> bool:
     - its lexicon step takes a pair only when some character becomes a German letter,
       and the reversal touches MIXUP_LEXICON_MAX_WORDS words at most (changed runs with
       a non-letter between them lie in different words).
-    Each is tried from the cheapest test up, and the text's cost is first bounded
-    from above by its counts (`_cost_ceiling`) and walked only where that is not enough."""
+    The pairs that change the same characters are tried together where they can be, and
+    each fact about the text is worked out once, only when asked (`_MixupFacts`)."""
     if counts is None:
         counts = _non_ascii_counts(text)
-    lone: set[tuple[str, str, str]] | None = None
-    whole = -1.0  # the text's cost: the sum over its runs with their neighbours that the mix-up starts from
-    ceiling = -1.0  # an upper bound of it
-    words: dict[frozenset[str], int] = {}  # `_words_touched_floor` for each set of changed characters
-    for group in _pairs_changing(frozenset(counts)):
+    pairs = _pairs_changing(frozenset(counts))
+    facts = _MixupFacts(text, counts, pairs.cheapest)
+    for group in pairs.groups:
+        if not group.hopeful:
+            continue  # no pair of it can be evident, whatever the counts
         swaps = sum(map(counts.__getitem__, group.changing))
+        if not group.may_be_evident(swaps):
+            continue
+        if (
+            swaps > 1
+            and not group.symbols
+            and facts.no_gain()
+            and (not group.german or facts.words_touched(group.changing) > MIXUP_LEXICON_MAX_WORDS)
+        ):
+            continue  # each of its pairs is ruled out by `_pair_may_fire`'s first tests
         if sum(map(counts.__getitem__, group.plausible)) < MIXUP_PLAUSIBLE_SHARE * swaps:
             continue  # does not read as German
-        for pair in group.pairs:
-            by_lexicon = pair.german
-            if by_lexicon:
-                touched = words.get(group.changing)
-                if touched is None:
-                    touched = words[group.changing] = _words_touched_floor(text, group.changing)
-                by_lexicon = touched <= MIXUP_LEXICON_MAX_WORDS
-            by_whole_text = not by_lexicon and pair.may_be_evident(swaps)
-            if by_whole_text:
-                floor = 0.0
-                for ch, count in counts.items():
-                    floor += count * pair.image_cost[ch]
-                # the reversal's cost must stay below the text's, or below this share of it
-                share = 1.0 if swaps == 1 or pair.symbols else 1.0 - MIXUP_WEAK_GAIN
-                if ceiling < 0:
-                    ceiling = _cost_ceiling(counts)
-                if floor * (1.0 - 1e-9) >= share * ceiling * (1.0 + 1e-9):
-                    by_whole_text = False  # (relative margins far above float rounding)
-                else:
-                    if whole < 0:
-                        whole = cost(text)
-                    by_whole_text = floor * (1.0 - 1e-9) < share * whole * (1.0 + 1e-9)
-            if not (by_lexicon or by_whole_text):
-                continue
-            if lone is None:
-                # characters standing alone between ASCII ones: a mix-up leaves their neighbours as they are
-                lone = {
-                    (text[m.start() - 1 : m.start()], m.group(), text[m.end() : m.end() + 1])
-                    for m in _NON_ASCII_RUN.finditer(text)
-                    if m.end() - m.start() == 1
-                }
-            table = pair.table
-            if any(ch in group.changing and _breaks_its_word(left, table[ord(ch)], right) for left, ch, right in lone):
-                continue  # nor does a character between two ASCII ones that becomes punctuation in a word or a capital
+        if any(_pair_may_fire(facts, group, pair, swaps) for pair in group.pairs):
             return False
     return True
+
+
+def _pair_may_fire(facts: _MixupFacts, group: _MixupGroup, pair: _MixupPair, swaps: int) -> bool:
+    """Whether `fix_codepage_mixup` may take `pair` of `group`, which changes `swaps`
+    characters of the text and passes the plausible-share test (`_mixup_cannot_fire`)."""
+    if not pair.may_be_evident(swaps):
+        return False  # (which the lexicon step needs too: it asks for a German letter)
+    if not pair.german or facts.words_touched(group.changing) > MIXUP_LEXICON_MAX_WORDS:
+        # the whole-text step alone: the reversal's cost must stay below the text's, or below this share of it
+        share = 1.0 if swaps == 1 or pair.symbols else 1.0 - MIXUP_WEAK_GAIN
+        if share < 1.0 and facts.no_gain():
+            return False
+        floor = 0.0
+        for ch, count in facts.counts.items():
+            floor += count * pair.image_cost[ch]
+        if not facts.may_cost_more(floor, share):
+            return False
+    table = pair.table
+    # nor does a character between two ASCII ones that becomes punctuation in a word or a capital
+    return not any(
+        ch in group.changing and _breaks_its_word(left, table[ord(ch)], right) for left, ch, right in facts.lone()
+    )
+
+
+class _MixupFacts:
+    """What `_mixup_cannot_fire` asks of one text, each worked out once and only when asked."""
+
+    __slots__ = ("_ceiling", "_cost", "_lone", "_no_gain", "_words", "cheapest", "counts", "text")
+
+    def __init__(self, text: str, counts: Counter[str], cheapest: dict[str, float]) -> None:
+        self.text = text
+        self.counts = counts
+        self.cheapest = cheapest  # each character's least cost under a pair that may be evident
+        self._cost = self._ceiling = -1.0
+        self._no_gain: bool | None = None
+        self._words: dict[frozenset[str], int] = {}
+        self._lone: set[tuple[str, str, str]] | None = None
+
+    def may_cost_more(self, floor: float, share: float) -> bool:
+        """Whether the text's cost (the sum over its runs with their neighbours that the
+        mix-up starts from) times `share` may exceed `floor`, with relative margins far
+        above float rounding: its ceiling (`_cost_ceiling`) is tried before its cost."""
+        if self._ceiling < 0:
+            self._ceiling = _cost_ceiling(self.counts)
+        if floor * (1.0 - 1e-9) >= share * self._ceiling * (1.0 + 1e-9):
+            return False
+        if self._cost < 0:
+            self._cost = cost(self.text)
+        return floor * (1.0 - 1e-9) < share * self._cost * (1.0 + 1e-9)
+
+    def no_gain(self) -> bool:
+        """No reversal, by any pair that may be evident, can save MIXUP_WEAK_GAIN of the
+        text's cost, shown at once by a floor for all of them (each character's cheapest
+        image under any of them) and the ceiling of the text's cost. False where that is
+        not enough to tell."""
+        if self._no_gain is None:
+            floor = 0.0
+            cheapest = self.cheapest
+            for ch, count in self.counts.items():
+                floor += count * cheapest[ch]
+            if self._ceiling < 0:
+                self._ceiling = _cost_ceiling(self.counts)
+            self._no_gain = floor * (1.0 - 1e-9) >= (1.0 - MIXUP_WEAK_GAIN) * self._ceiling * (1.0 + 1e-9)
+        return self._no_gain
+
+    def words_touched(self, changing: frozenset[str]) -> int:
+        """`_words_touched_floor` for these changed characters."""
+        touched = self._words.get(changing)
+        if touched is None:
+            touched = self._words[changing] = _words_touched_floor(self.text, changing)
+        return touched
+
+    def lone(self) -> set[tuple[str, str, str]]:
+        """Characters standing alone between ASCII ones, with their neighbours, which a
+        mix-up leaves as they are."""
+        if self._lone is None:
+            text = self.text
+            self._lone = {
+                (text[m.start() - 1 : m.start()], m.group(), text[m.end() : m.end() + 1])
+                for m in _NON_ASCII_RUN.finditer(text)
+                if m.end() - m.start() == 1
+            }
+        return self._lone
 
 
 @dataclass(frozen=True)
@@ -1384,6 +1477,11 @@ class _MixupPair:
     dashes: bool  # every changed character becomes a dash (WORD_DASHES)
     quotes: bool  # every image is a letter, or a plausible quotation mark or typographic symbol
     guillemets: bool  # every image is a guillemet
+
+    @property
+    def hopeful(self) -> bool:
+        """Whether it may be evident for some number of changed characters."""
+        return self.may_be_evident(1) or self.may_be_evident(MIXUP_MIN_QUOTES)
 
     def may_be_evident(self, swaps: int) -> bool:
         """Whether `_mixup_is_evident` can pass for a reversal that changes `swaps`
@@ -1405,9 +1503,53 @@ class _MixupGroup:
     plausible: frozenset[str]  # those of them whose image reads as German (`_plausible_in_mixup`)
     pairs: tuple[_MixupPair, ...]
 
+    @cached_property
+    def german(self) -> bool:
+        """Some pair turns a character into a German letter."""
+        return any(pair.german for pair in self.pairs)
+
+    @cached_property
+    def symbols(self) -> bool:
+        """Some pair turns only symbols into typographic ones."""
+        return any(pair.symbols for pair in self.pairs)
+
+    @cached_property
+    def _evident_alone(self) -> bool:
+        return any(pair.may_be_evident(1) for pair in self.pairs)
+
+    @cached_property
+    def _evident_among_few(self) -> bool:
+        return any(pair.may_be_evident(2) for pair in self.pairs)
+
+    @cached_property
+    def _evident_among_many(self) -> bool:
+        return any(pair.may_be_evident(MIXUP_MIN_QUOTES) for pair in self.pairs)
+
+    @cached_property
+    def hopeful(self) -> bool:
+        """Whether some pair may be evident for some number of changed characters."""
+        return self._evident_alone or self._evident_among_many
+
+    def may_be_evident(self, swaps: int) -> bool:
+        """Whether some pair may be evident (`_MixupPair.may_be_evident`) for `swaps` changed characters."""
+        if swaps == 1:
+            return self._evident_alone
+        return self._evident_among_many if swaps >= MIXUP_MIN_QUOTES else self._evident_among_few
+
+
+@dataclass(frozen=True)
+class _MixupPairs:
+    """The code-page pairs that change some of a text's set of characters (`_pairs_changing`)."""
+
+    groups: tuple[_MixupGroup, ...]
+    cheapest: dict[str, float]  # each character's least `image_cost` under a pair that may be evident
+
+    def __bool__(self) -> bool:
+        return bool(self.groups)
+
 
 @lru_cache(maxsize=4096)  # a text's set of non-ASCII characters: German texts share a few
-def _pairs_changing(chars: frozenset[str]) -> tuple[_MixupGroup, ...]:
+def _pairs_changing(chars: frozenset[str]) -> _MixupPairs:
     """The code-page pairs of MIXUP_PAIRS whose opened code page holds all of `chars`
     and whose mix-up changes some of them, grouped by what they change."""
     groups: dict[tuple[frozenset[str], frozenset[str]], list[_MixupPair]] = {}
@@ -1430,7 +1572,11 @@ def _pairs_changing(chars: frozenset[str]) -> tuple[_MixupGroup, ...]:
                 guillemets=all(image in "»«" for image in images),
             )
             groups.setdefault((changing, plausible), []).append(pair)
-    return tuple(_MixupGroup(changing, plausible, tuple(pairs)) for (changing, plausible), pairs in groups.items())
+    hopeful = [pair for pairs in groups.values() for pair in pairs if pair.hopeful]
+    return _MixupPairs(
+        tuple(_MixupGroup(changing, plausible, tuple(pairs)) for (changing, plausible), pairs in groups.items()),
+        {ch: min((pair.image_cost[ch] for pair in hopeful), default=0.0) for ch in chars},
+    )
 
 
 @lru_cache(maxsize=16384)
@@ -1464,6 +1610,10 @@ def _words_touched_floor(text: str, changing: frozenset[str]) -> int:
     """How many different words (runs of letters, `_letters_around`) the runs holding
     a character of `changing` lie in, at least: 0 when none does; past
     MIXUP_LEXICON_MAX_WORDS it stops counting (and stops looking)."""
+    # first, at C speed: pieces of text between ASCII non-letters that hold such a character
+    for pieces, _ in enumerate(_pieces_holding(changing).finditer(text), start=1):
+        if pieces > MIXUP_LEXICON_MAX_WORDS:
+            return pieces  # (two changed runs with an ASCII non-letter between them lie in different words)
     words = 0
     last_end = -1
     for m in _NON_ASCII_RUN.finditer(text):
@@ -1475,6 +1625,14 @@ def _words_touched_floor(text: str, changing: frozenset[str]) -> int:
                 return words
         last_end = m.end()
     return words
+
+
+@lru_cache(maxsize=1024)
+def _pieces_holding(chars: frozenset[str]) -> re.Pattern[str]:
+    """A piece of text between ASCII non-letters (letters and non-ASCII characters) from
+    one of `chars` on: its matches lie in different pieces, one for each piece holding
+    one of them (changed runs in different pieces lie in different words)."""
+    return re.compile(f"[{re.escape(''.join(sorted(chars)))}][A-Za-z\x80-\U0010ffff]*")
 
 
 @lru_cache(maxsize=4096)
@@ -1542,6 +1700,10 @@ def prefer_ftfy_where_better(
     """
     result: list[Change] = []
     pending = sorted((c for c in edits if c.start < len(text)), key=lambda c: c.start)
+    if not pending:  # (clean text: the lines `_lines_worth_a_look` gives are the suspect lines, in order)
+        for offset, end in suspect_lines(text) if lines is None else lines:
+            result.extend(_shifted(c, offset) for c in _with_ftfy(text[offset:end], []))
+        return result
     first = 0  # pending[first:] start at or after the current line
     for offset, end, suspect in _lines_worth_a_look(text, pending, suspect_lines(text) if lines is None else lines):
         last = first
@@ -1555,16 +1717,17 @@ def prefer_ftfy_where_better(
     return result
 
 
-def suspect_lines(text: str) -> list[tuple[int, int]]:
+def suspect_lines(text: str, first: tuple[int, int] | None = None) -> list[tuple[int, int]]:
     """(start, end) of each line (as `_lines` cuts them) that holds a suspect (`find_suspect`;
     no match of it spans a line end, and it looks at the same neighbours in the text as in
-    the line), in order."""
+    the line), in order. `first`, if given, is `find_suspect(text)`."""
     lines = []
-    pos = 0
-    while (found := find_suspect(text, pos)) is not None:
+    found = first if first is not None else find_suspect(text)
+    while found is not None:
         line_start = text.rfind("\n", 0, found[0]) + 1
         pos = text.find("\n", found[0]) + 1 or len(text)
         lines.append((line_start, pos))
+        found = find_suspect(text, pos)
     return lines
 
 
