@@ -9,6 +9,8 @@ precheck shows it would return nothing. These tests pin that claim:
   theirs did (`_words_touched_floor`) or bound what they claim (`_cost_ceiling`);
 - the rewritten patterns (`_NON_ASCII_RUN`, `_FTFY_CANDIDATE`) match what the plain
   ones matched;
+- where `_no_reading_starts` says the runs leave nothing to read, the reading step and
+  ftfy find nothing;
 - it does let real mix-ups through (a table of cases checked by eye).
 """
 
@@ -22,11 +24,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import ftfy.badness
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from umlautfix.charmaps import MIXUP_CODECS, upper_half
+from umlautfix.charmaps import CONTINUATION_CHARS, MIXUP_CODECS, STRONG_LEAD_CHARS, lead_pairs, upper_half
 from umlautfix.profile import char_cost, cost
 
 repair_module = importlib.import_module("umlautfix.repair")  # the package exports a function of that name
@@ -240,3 +243,44 @@ def test_precheck_is_stronger_than_the_plain_one_on_the_demirtas_line() -> None:
     text = "Im Theater in Ölkü Demirtaş verlegt die Handlung nach Köln."
     assert not plain_mixup_cannot_fire(text)
     assert repair_module._mixup_cannot_fire(text)
+
+
+# --- the look at the runs that spares clean text the reading and ftfy scans ----------------
+
+
+def test_gate_pairs_are_two_non_ascii_characters() -> None:
+    """`_no_reading_starts` counts on each pair of `_RUN_GATE` being two non-ASCII characters."""
+    assert all(ch >= "\x80" for ch in CONTINUATION_CHARS + STRONG_LEAD_CHARS)
+    for leads, continuations in lead_pairs(0xC4):
+        assert all(ch >= "\x80" for ch in leads + continuations)
+
+
+@settings(max_examples=300, deadline=None)
+@given(any_text)
+def test_no_reading_starts_where_it_says_so(text: str) -> None:
+    """Where the runs show no reading can start, the reading step reads nothing and ftfy
+    sees nothing, in the text and in each of its lines."""
+    if not repair_module._no_reading_starts(repair_module._NON_ASCII_RUN.findall(text)):
+        return
+    assert repair_module.fix_utf8_mojibake(text) == [], text
+    assert not ftfy.badness.is_bad(text), text
+    for line in text.splitlines(keepends=True):
+        assert not ftfy.badness.is_bad(line), line
+    assert repair_module.prefer_ftfy_where_better(text, []) == [], text
+
+
+NO_READING_CASES = [
+    # (text, no reading starts, why)
+    ("Gruß aus Köln, „Text“ für 5 €", True, "every non-ASCII character stands alone"),
+    ("Grüße", False, "ü and ß side by side: some pair might start there"),
+    ("Gruß“", False, "two side by side: ß before a closing quote reads as a cp1252 pair"),
+    ("kÃ¤mpfen", False, "a mojibake pair"),
+    ("5Â %", False, "Â before a space: a lost no-break space"),
+    ("J\x81rgen", False, "a C1 control"),
+    ("Œuvre", False, "ftfy looks at Œ alone"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "why"), NO_READING_CASES)
+def test_no_reading_starts_cases(text: str, expected: bool, why: str) -> None:
+    assert repair_module._no_reading_starts(repair_module._NON_ASCII_RUN.findall(text)) is expected, why

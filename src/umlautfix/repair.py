@@ -1290,24 +1290,43 @@ def fix_encoding(
     """Edits that undo the text's encoding damage: the more German of the two explanations.
     `first_suspect`, if given, is `find_suspect(text)` (the caller has looked already)."""
     lines = suspect_lines(text, first_suspect)  # both steps look only there (one scan of the text for both)
-    edits = fix_utf8_mojibake(text, lines) if mojibake else []
-    if mixups and not _mixup_ruled_out(text, edits):
+    runs = _NON_ASCII_RUN.findall(text)  # (for the mix-up's counts, and to see that no reading can start)
+    nothing_to_read = _no_reading_starts(runs)
+    edits = fix_utf8_mojibake(text, lines) if mojibake and not nothing_to_read else []
+    if mixups and not _mixup_ruled_out(text, edits, runs):
         mixed_up = fix_codepage_mixup(text)
         if mixed_up and (not edits or cost(apply_changes(text, mixed_up)) < cost(apply_changes(text, edits))):
             edits = mixed_up
-    if use_ftfy and mojibake:
+    if use_ftfy and mojibake and (edits or not nothing_to_read):
         edits = prefer_ftfy_where_better(text, edits, lines)
     return edits
 
 
-def _mixup_ruled_out(text: str, edits: list[Change]) -> bool:
+# What a run of one non-ASCII character needs to be read by `fix_utf8_mojibake` (`_RUN_GATE`:
+# a C1 control, a lead before a space) or to be looked at by ftfy (`_ftfy_sees_mojibake`).
+_LONE_READABLE = re.compile(f"[{FTFY_LONE_TRIGGERS}{NBSP_LEADS}]")  # (C1 controls are among the triggers)
+
+
+def _no_reading_starts(runs: list[str]) -> bool:
+    """Whether, in a text whose runs of non-ASCII characters are `runs`, neither
+    `fix_utf8_mojibake` finds a run to read nor ftfy sees mojibake in any line (so that
+    `prefer_ftfy_where_better` keeps edits that are none): each hit of `_RUN_GATE` is two
+    non-ASCII characters side by side (a lead and a continuation), a C1 control, or a
+    lead before a space, and each of ftfy's candidates (`_ftfy_sees_mojibake`) is two
+    side by side or one of FTFY_LONE_TRIGGERS. Clean German has its runs one character
+    long ("für", "„Text“"): one look at them instead of a scan of each line for each."""
+    joined = "".join(runs)
+    return len(joined) == len(runs) and _LONE_READABLE.search(joined) is None
+
+
+def _mixup_ruled_out(text: str, edits: list[Change], runs: list[str] | None = None) -> bool:
     """Whether `fix_encoding` would not take a mix-up over `edits`, by the prechecks below,
-    which share one look for the text's non-ASCII characters (counted only where a
-    code-page pair that `fix_codepage_mixup` tries would change one of them)."""
-    found = _NON_ASCII_CHAR.findall(text)
-    chars = frozenset(found)
-    if not _could_be_mixed_up(text, chars) or not _pairs_changing(chars):
-        return True
+    which share one look for the text's non-ASCII characters (`runs`, if given: its runs
+    of them), counted only where a code-page pair that `fix_codepage_mixup` tries may be
+    taken (`_pairs_changing`)."""
+    found = "".join(_NON_ASCII_RUN.findall(text) if runs is None else runs)
+    if not _pairs_changing(frozenset(found)):
+        return True  # (so where `_could_be_mixed_up` is False: no code page holds them all)
     counts = Counter(found)
     return _mixup_cannot_beat(text, edits, counts) or _mixup_cannot_fire(text, counts)
 
@@ -1364,8 +1383,6 @@ def _mixup_cannot_fire(text: str, counts: Counter[str] | None = None) -> bool:
     pairs = _pairs_changing(frozenset(counts))
     facts = _MixupFacts(text, counts, pairs.cheapest)
     for group in pairs.groups:
-        if not group.hopeful:
-            continue  # no pair of it can be evident, whatever the counts
         swaps = sum(map(counts.__getitem__, group.changing))
         if not group.may_be_evident(swaps):
             continue
@@ -1525,11 +1542,6 @@ class _MixupGroup:
     def _evident_among_many(self) -> bool:
         return any(pair.may_be_evident(MIXUP_MIN_QUOTES) for pair in self.pairs)
 
-    @cached_property
-    def hopeful(self) -> bool:
-        """Whether some pair may be evident for some number of changed characters."""
-        return self._evident_alone or self._evident_among_many
-
     def may_be_evident(self, swaps: int) -> bool:
         """Whether some pair may be evident (`_MixupPair.may_be_evident`) for `swaps` changed characters."""
         if swaps == 1:
@@ -1551,10 +1563,12 @@ class _MixupPairs:
 @lru_cache(maxsize=4096)  # a text's set of non-ASCII characters: German texts share a few
 def _pairs_changing(chars: frozenset[str]) -> _MixupPairs:
     """The code-page pairs of MIXUP_PAIRS whose opened code page holds all of `chars`
-    and whose mix-up changes some of them, grouped by what they change."""
+    and whose mix-up changes some of them, those that may be evident for some number of
+    changed characters (`_MixupPair.hopeful`: the others are taken by neither step of
+    `fix_codepage_mixup`), grouped by what they change."""
     groups: dict[tuple[frozenset[str], frozenset[str]], list[_MixupPair]] = {}
     for opened, saved in MIXUP_PAIRS:
-        if chars <= _encodable(opened) and (changing := chars & _mixup_sources(opened, saved)):
+        if chars <= _encodable(opened) and (changing := chars & _mixup_sources(opened, saved)):  # (as the step)
             table = _mixup_table(opened, saved)
             images = [table[ord(ch)] for ch in changing]
             plausible = frozenset(ch for ch in changing if _plausible_in_mixup(table[ord(ch)]))
@@ -1571,8 +1585,9 @@ def _pairs_changing(chars: frozenset[str]) -> _MixupPairs:
                 ),
                 guillemets=all(image in "»«" for image in images),
             )
-            groups.setdefault((changing, plausible), []).append(pair)
-    hopeful = [pair for pairs in groups.values() for pair in pairs if pair.hopeful]
+            if pair.hopeful:  # (the others are never taken, whatever the counts)
+                groups.setdefault((changing, plausible), []).append(pair)
+    hopeful = [pair for pairs in groups.values() for pair in pairs]
     return _MixupPairs(
         tuple(_MixupGroup(changing, plausible, tuple(pairs)) for (changing, plausible), pairs in groups.items()),
         {ch: min((pair.image_cost[ch] for pair in hopeful), default=0.0) for ch in chars},
@@ -1699,10 +1714,12 @@ def prefer_ftfy_where_better(
     more German or ours still shows a mojibake pair that ftfy's does not.
     """
     result: list[Change] = []
-    pending = sorted((c for c in edits if c.start < len(text)), key=lambda c: c.start)
+    pending = sorted((c for c in edits if c.start < len(text)), key=lambda c: c.start) if edits else edits
     if not pending:  # (clean text: the lines `_lines_worth_a_look` gives are the suspect lines, in order)
         for offset, end in suspect_lines(text) if lines is None else lines:
-            result.extend(_shifted(c, offset) for c in _with_ftfy(text[offset:end], []))
+            line = text[offset:end]
+            if _ftfy_sees_mojibake(line):  # (else `_with_ftfy` keeps our edits: none)
+                result.extend(_shifted(c, offset) for c in _with_ftfy(line, []))
         return result
     first = 0  # pending[first:] start at or after the current line
     for offset, end, suspect in _lines_worth_a_look(text, pending, suspect_lines(text) if lines is None else lines):
@@ -1727,7 +1744,7 @@ def suspect_lines(text: str, first: tuple[int, int] | None = None) -> list[tuple
         line_start = text.rfind("\n", 0, found[0]) + 1
         pos = text.find("\n", found[0]) + 1 or len(text)
         lines.append((line_start, pos))
-        found = find_suspect(text, pos)
+        found = find_suspect(text, pos) if pos < len(text) else None  # (no suspect is empty)
     return lines
 
 
