@@ -156,9 +156,39 @@ def test_precheck_never_hides_a_mixup(text: str) -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(any_text)
-def test_cost_ceiling_bounds_the_cost(text: str) -> None:
-    """`_cost_ceiling` never falls below `cost`, whatever the neighbours of the characters."""
-    assert repair_module._cost_ceiling(repair_module._non_ascii_counts(text)) >= cost(text)
+def test_cost_ceilings_bound_the_cost(text: str) -> None:
+    """`_cost_ceiling` never falls below `cost`, whatever the neighbours of the characters,
+    nor does `_cost_ceiling_by_neighbours`, which looks at them; it is the tighter."""
+    counts = repair_module._non_ascii_counts(text)
+    by_neighbours = repair_module._cost_ceiling_by_neighbours(text, counts)
+    assert repair_module._cost_ceiling(counts) >= by_neighbours * (1 - 1e-9)
+    assert by_neighbours >= cost(text)
+
+
+COST_CEILING_CASES = [
+    # (text, cost ceiling by neighbours, why) -- from profile's costs: ß and € cost 2.5 each, a
+    # symbol glued to a word 2.0 more, and 4.0 more when a letter follows (wedged into the word)
+    ("Gruß", 2.5, "a letter after a letter: its own cost"),
+    ("5 €", 2.5, "a symbol after a space: no penalty"),
+    ("5€x", 2.5, "a symbol after a digit: no penalty either"),
+    ("Preis€x", 2.5 + 2.0 + 4.0, "a symbol wedged between letters: both penalties, as `cost` counts them"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "why"), COST_CEILING_CASES)
+def test_cost_ceiling_by_neighbours_cases(text: str, expected: float, why: str) -> None:
+    counts = repair_module._non_ascii_counts(text)
+    assert repair_module._cost_ceiling_by_neighbours(text, counts) == pytest.approx(expected, rel=1e-5), why
+    assert cost(text) == pytest.approx(expected), why  # (here the ceiling is the cost itself)
+
+
+@settings(max_examples=200, deadline=None)
+@given(any_text)
+def test_read_whole_reads_no_text_of_lone_characters(text: str) -> None:
+    """`_encoding_rounds` does not ask `read_whole` about a text whose runs of non-ASCII
+    characters are one character each: their cp1252 bytes are no UTF-8."""
+    if repair_module._each_alone(repair_module._NON_ASCII_RUN.findall(text)):
+        assert repair_module.read_whole(text) is None, text
 
 
 @settings(max_examples=200, deadline=None)

@@ -38,7 +38,6 @@ import html
 import math
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -376,14 +375,18 @@ def _encoding_rounds(
         suspect = None  # (a later round looks at what the round before made)
         if found is None:
             break
-        whole = read_whole(current) if mojibake else None
+        # a short text's runs of non-ASCII characters are looked at first (a long one's by
+        # `fix_encoding`, after `read_whole`): where each is one character, its cp1252 bytes
+        # are no UTF-8 (a byte 80-FF between ASCII ones), and `read_whole` returns None
+        runs = _NON_ASCII_RUN.findall(current) if len(current) <= WHOLE_TEXT_FIRST_PIECE else None
+        whole = read_whole(current) if mojibake and (runs is None or not _each_alone(runs)) else None
         if whole is not None and not track:
             current = whole  # what its changes (`_whole_text_changes`) make
             continue
         if whole is not None:
             edits = _whole_text_changes(current)
         else:
-            edits = fix_encoding(current, mojibake, mixups, use_ftfy, first_suspect=found)
+            edits = fix_encoding(current, mojibake, mixups, use_ftfy, first_suspect=found, runs=runs)
         if not edits:
             break
         current, changes = _then(text, current, changes, edits, track)
@@ -1286,11 +1289,14 @@ def fix_encoding(
     use_ftfy: bool = True,
     *,
     first_suspect: tuple[int, int] | None = None,
+    runs: list[str] | None = None,
 ) -> list[Change]:
     """Edits that undo the text's encoding damage: the more German of the two explanations.
-    `first_suspect`, if given, is `find_suspect(text)` (the caller has looked already)."""
+    `first_suspect` and `runs`, if given, are `find_suspect(text)` and the text's runs of
+    non-ASCII characters (the caller has looked already)."""
     lines = suspect_lines(text, first_suspect)  # both steps look only there (one scan of the text for both)
-    runs = _NON_ASCII_RUN.findall(text)  # (for the mix-up's counts, and to see that no reading can start)
+    if runs is None:
+        runs = _NON_ASCII_RUN.findall(text)  # (for the mix-up's counts, and to see that no reading can start)
     nothing_to_read = _no_reading_starts(runs)
     edits = fix_utf8_mojibake(text, lines) if mojibake and not nothing_to_read else []
     if mixups and not _mixup_ruled_out(text, edits, runs):
@@ -1307,6 +1313,11 @@ def fix_encoding(
 _LONE_READABLE = re.compile(f"[{FTFY_LONE_TRIGGERS}{NBSP_LEADS}]")  # (C1 controls are among the triggers)
 
 
+def _each_alone(runs: list[str]) -> bool:
+    """Whether each of `runs` (of non-ASCII characters) is one character long."""
+    return sum(map(len, runs)) == len(runs)
+
+
 def _no_reading_starts(runs: list[str]) -> bool:
     """Whether, in a text whose runs of non-ASCII characters are `runs`, neither
     `fix_utf8_mojibake` finds a run to read nor ftfy sees mojibake in any line (so that
@@ -1315,8 +1326,7 @@ def _no_reading_starts(runs: list[str]) -> bool:
     lead before a space, and each of ftfy's candidates (`_ftfy_sees_mojibake`) is two
     side by side or one of FTFY_LONE_TRIGGERS. Clean German has its runs one character
     long ("für", "„Text“"): one look at them instead of a scan of each line for each."""
-    joined = "".join(runs)
-    return len(joined) == len(runs) and _LONE_READABLE.search(joined) is None
+    return _each_alone(runs) and _LONE_READABLE.search("".join(runs)) is None
 
 
 def _mixup_ruled_out(text: str, edits: list[Change], runs: list[str] | None = None) -> bool:
@@ -1324,17 +1334,24 @@ def _mixup_ruled_out(text: str, edits: list[Change], runs: list[str] | None = No
     which share one look for the text's non-ASCII characters (`runs`, if given: its runs
     of them), counted only where a code-page pair that `fix_codepage_mixup` tries may be
     taken (`_pairs_changing`)."""
-    found = "".join(_NON_ASCII_RUN.findall(text) if runs is None else runs)
-    if not _pairs_changing(frozenset(found)):
+    counts = _counted("".join(_NON_ASCII_RUN.findall(text) if runs is None else runs))
+    if not _pairs_changing(frozenset(counts)):
         return True  # (so where `_could_be_mixed_up` is False: no code page holds them all)
-    counts = Counter(found)
     return _mixup_cannot_beat(text, edits, counts) or _mixup_cannot_fire(text, counts)
 
 
-def _non_ascii_counts(text: str) -> Counter[str]:
-    """How often each non-ASCII character occurs in `text`, in the order they first do
-    (found and counted in C)."""
-    return Counter(_NON_ASCII_CHAR.findall(text))
+def _counted(chars: str) -> dict[str, int]:
+    """How often each of `chars` occurs in it, in the order they first do (a Counter,
+    without its cost of building: German texts have a dozen non-ASCII characters or so)."""
+    counts: dict[str, int] = {}
+    for ch in chars:
+        counts[ch] = counts.get(ch, 0) + 1
+    return counts
+
+
+def _non_ascii_counts(text: str) -> dict[str, int]:
+    """How often each non-ASCII character occurs in `text`, in the order they first do."""
+    return _counted("".join(_NON_ASCII_RUN.findall(text)))
 
 
 def _could_be_mixed_up(text: str, chars: Collection[str] | None = None) -> bool:
@@ -1346,7 +1363,7 @@ def _could_be_mixed_up(text: str, chars: Collection[str] | None = None) -> bool:
     return any(present <= _encodable(opened) for opened in MIXUP_OPENED)
 
 
-def _mixup_cannot_beat(text: str, edits: list[Change], counts: Counter[str] | None = None) -> bool:
+def _mixup_cannot_beat(text: str, edits: list[Change], counts: dict[str, int] | None = None) -> bool:
     """Whether no reversed mix-up can cost less than `edits`' repair, so that
     `fix_encoding` would not take one: a mix-up puts, for each character, its own or
     its image under some code-page pair in its place, and `cost` is never below the
@@ -1361,7 +1378,7 @@ def _mixup_cannot_beat(text: str, edits: list[Change], counts: Counter[str] | No
     return floor * (1.0 - 1e-9) >= repaired  # (a relative margin far above float rounding)
 
 
-def _mixup_cannot_fire(text: str, counts: Counter[str] | None = None) -> bool:
+def _mixup_cannot_fire(text: str, counts: dict[str, int] | None = None) -> bool:
     """Whether `fix_codepage_mixup` returns nothing, shown cheaply for each code-page
     pair it tries (`counts`: the text's `_non_ascii_counts`). Either of its steps takes
     a pair only when the changed characters read as German (`_mixup_reads_german`: a
@@ -1381,23 +1398,28 @@ def _mixup_cannot_fire(text: str, counts: Counter[str] | None = None) -> bool:
     if counts is None:
         counts = _non_ascii_counts(text)
     pairs = _pairs_changing(frozenset(counts))
-    facts = _MixupFacts(text, counts, pairs.cheapest)
-    for group in pairs.groups:
-        swaps = sum(map(counts.__getitem__, group.changing))
-        if not group.may_be_evident(swaps):
+    facts = _MixupFacts(text, counts, pairs.weights)
+    # the groups that change several characters, none of their pairs symbols only: each of their
+    # pairs is ruled out by `_pair_may_fire`'s first tests where no reversal saves enough and
+    # the lexicon step has too many words to confirm (one look at the counts for all of them)
+    no_gain = bool(pairs.for_gain) and facts.no_gain()
+    for group in pairs.for_gain:
+        if no_gain and (not group.german or facts.words_touched(group.changing) > MIXUP_LEXICON_MAX_WORDS):
             continue
-        if (
-            swaps > 1
-            and not group.symbols
-            and facts.no_gain()
-            and (not group.german or facts.words_touched(group.changing) > MIXUP_LEXICON_MAX_WORDS)
-        ):
-            continue  # each of its pairs is ruled out by `_pair_may_fire`'s first tests
-        if sum(map(counts.__getitem__, group.plausible)) < MIXUP_PLAUSIBLE_SHARE * swaps:
-            continue  # does not read as German
-        if any(_pair_may_fire(facts, group, pair, swaps) for pair in group.pairs):
+        if _group_may_fire(facts, group):
             return False
-    return True
+    return not any(_group_may_fire(facts, group) for group in pairs.others)
+
+
+def _group_may_fire(facts: _MixupFacts, group: _MixupGroup) -> bool:
+    """Whether `fix_codepage_mixup` may take a pair of `group` (`_mixup_cannot_fire`)."""
+    counts = facts.counts
+    swaps = sum(map(counts.__getitem__, group.changing))
+    if not group.may_be_evident(swaps):
+        return False
+    if sum(map(counts.__getitem__, group.plausible)) < MIXUP_PLAUSIBLE_SHARE * swaps:
+        return False  # does not read as German
+    return any(_pair_may_fire(facts, group, pair, swaps) for pair in group.pairs)
 
 
 def _pair_may_fire(facts: _MixupFacts, group: _MixupGroup, pair: _MixupPair, swaps: int) -> bool:
@@ -1425,24 +1447,34 @@ def _pair_may_fire(facts: _MixupFacts, group: _MixupGroup, pair: _MixupPair, swa
 class _MixupFacts:
     """What `_mixup_cannot_fire` asks of one text, each worked out once and only when asked."""
 
-    __slots__ = ("_ceiling", "_cost", "_lone", "_no_gain", "_words", "cheapest", "counts", "text")
+    __slots__ = ("_ceilings", "_cost", "_lone", "_no_gain", "_words", "counts", "text", "weights")
 
-    def __init__(self, text: str, counts: Counter[str], cheapest: dict[str, float]) -> None:
+    def __init__(self, text: str, counts: dict[str, int], weights: dict[str, tuple[float, float, float]]) -> None:
         self.text = text
         self.counts = counts
-        self.cheapest = cheapest  # each character's least cost under a pair that may be evident
-        self._cost = self._ceiling = -1.0
+        self.weights = weights  # `_MixupPairs.weights`
+        self._cost = -1.0
+        self._ceilings: list[float] = []  # `_cost_ceiling`, then `_cost_ceiling_by_neighbours`, as asked
         self._no_gain: bool | None = None
         self._words: dict[frozenset[str], int] = {}
         self._lone: set[tuple[str, str, str]] | None = None
 
+    def _below_a_ceiling(self, floor: float, share: float) -> bool:
+        """Whether `floor` is at least `share` of a ceiling of the text's cost (relative
+        margins far above float rounding), the cheaper ceiling tried first."""
+        for tier in range(2):
+            if tier == len(self._ceilings):
+                made = _cost_ceiling(self.counts) if tier == 0 else _cost_ceiling_by_neighbours(self.text, self.counts)
+                self._ceilings.append(made)
+            if floor * (1.0 - 1e-9) >= share * self._ceilings[tier] * (1.0 + 1e-9):
+                return True
+        return False
+
     def may_cost_more(self, floor: float, share: float) -> bool:
         """Whether the text's cost (the sum over its runs with their neighbours that the
         mix-up starts from) times `share` may exceed `floor`, with relative margins far
-        above float rounding: its ceiling (`_cost_ceiling`) is tried before its cost."""
-        if self._ceiling < 0:
-            self._ceiling = _cost_ceiling(self.counts)
-        if floor * (1.0 - 1e-9) >= share * self._ceiling * (1.0 + 1e-9):
+        above float rounding: its ceilings are tried before its cost is worked out."""
+        if self._below_a_ceiling(floor, share):
             return False
         if self._cost < 0:
             self._cost = cost(self.text)
@@ -1451,16 +1483,19 @@ class _MixupFacts:
     def no_gain(self) -> bool:
         """No reversal, by any pair that may be evident, can save MIXUP_WEAK_GAIN of the
         text's cost, shown at once by a floor for all of them (each character's cheapest
-        image under any of them) and the ceiling of the text's cost. False where that is
+        image under any of them) and a ceiling of the text's cost. False where that is
         not enough to tell."""
         if self._no_gain is None:
-            floor = 0.0
-            cheapest = self.cheapest
-            for ch, count in self.counts.items():
-                floor += count * cheapest[ch]
-            if self._ceiling < 0:
-                self._ceiling = _cost_ceiling(self.counts)
-            self._no_gain = floor * (1.0 - 1e-9) >= (1.0 - MIXUP_WEAK_GAIN) * self._ceiling * (1.0 + 1e-9)
+            floor = anywhere = after_letter = 0.0
+            weights = self.weights
+            for ch, count in self.counts.items():  # (the first ceiling in the same pass)
+                cheapest, here, after = weights[ch]
+                floor += count * cheapest
+                anywhere += count * here
+                after_letter += count * after
+            if not self._ceilings:
+                self._ceilings.append((anywhere + after_letter) * (1.0 + 1e-6))  # `_cost_ceiling`
+            self._no_gain = self._below_a_ceiling(floor, 1.0 - MIXUP_WEAK_GAIN)
         return self._no_gain
 
     def words_touched(self, changing: frozenset[str]) -> int:
@@ -1553,11 +1588,14 @@ class _MixupGroup:
 class _MixupPairs:
     """The code-page pairs that change some of a text's set of characters (`_pairs_changing`)."""
 
-    groups: tuple[_MixupGroup, ...]
-    cheapest: dict[str, float]  # each character's least `image_cost` under a pair that may be evident
+    for_gain: tuple[_MixupGroup, ...]  # those that change several characters, not symbols only
+    others: tuple[_MixupGroup, ...]
+    # for each character: its least `image_cost` under a pair that may be evident, `_cost_anywhere`
+    # and `_cost_after_letter`
+    weights: dict[str, tuple[float, float, float]]
 
     def __bool__(self) -> bool:
-        return bool(self.groups)
+        return bool(self.for_gain or self.others)
 
 
 @lru_cache(maxsize=4096)  # a text's set of non-ASCII characters: German texts share a few
@@ -1588,9 +1626,20 @@ def _pairs_changing(chars: frozenset[str]) -> _MixupPairs:
             if pair.hopeful:  # (the others are never taken, whatever the counts)
                 groups.setdefault((changing, plausible), []).append(pair)
     hopeful = [pair for pairs in groups.values() for pair in pairs]
+    made = [_MixupGroup(changing, plausible, tuple(pairs)) for (changing, plausible), pairs in groups.items()]
+    # (a group changing one character may change it once: a reversal of one character needs no gain)
+    for_gain = tuple(group for group in made if len(group.changing) > 1 and not group.symbols)
     return _MixupPairs(
-        tuple(_MixupGroup(changing, plausible, tuple(pairs)) for (changing, plausible), pairs in groups.items()),
-        {ch: min((pair.image_cost[ch] for pair in hopeful), default=0.0) for ch in chars},
+        for_gain,
+        tuple(group for group in made if group not in for_gain),
+        {
+            ch: (
+                min((pair.image_cost[ch] for pair in hopeful), default=0.0),
+                _cost_anywhere(ch),
+                _cost_after_letter(ch),
+            )
+            for ch in chars
+        },
     )
 
 
@@ -1650,36 +1699,68 @@ def _pieces_holding(chars: frozenset[str]) -> re.Pattern[str]:
     return re.compile(f"[{re.escape(''.join(sorted(chars)))}][A-Za-z\x80-\U0010ffff]*")
 
 
+# Of the penalties of `profile._add_cost`, a non-ASCII character draws these only right after a
+# letter (a symbol glued to a word, and wedged into one; a capital after a small letter; a letter
+# of another script after a Latin one): `_cost_after_letter`; the others (a mojibake lead before a
+# continuation or a space, a letter of another script before a Latin one) wherever it stands:
+# `_cost_anywhere`. Every penalty is drawn at a non-ASCII character or at the character right
+# after one (there counted for the one before it), so summed over the text's non-ASCII
+# characters these bound its cost from above.
+
+
 @lru_cache(maxsize=4096)
-def _dearest_cost(ch: str) -> float:
-    """The most a non-ASCII `ch` can add to `cost` of a text, with what it makes its next
-    character add: its `char_cost`, and each penalty of `profile._add_cost` that it or a
-    character after it can draw (a mojibake lead before a continuation or a space; a symbol
-    glued to a word, and wedged into one; a capital after a small letter; a letter of
-    another script next to a Latin letter, on either side). Every penalty of `cost` is drawn
-    at a non-ASCII character or at the character right after one, so summed over the
-    text's non-ASCII characters these bound its cost from above."""
+def _cost_anywhere(ch: str) -> float:
+    """The most a non-ASCII `ch` adds to `cost` of a text wherever it stands, with what it
+    makes its next character add."""
     added = char_cost(ch)
     if ch in STRONG_LEAD_CHARS:  # (Ã and Â before a space are among them)
         added += MOJIBAKE_PAIR_COST
+    if _is_foreign_letter(ch):
+        added += MIXED_SCRIPT_COST
+    return added
+
+
+@lru_cache(maxsize=4096)
+def _cost_after_letter(ch: str) -> float:
+    """The most a non-ASCII `ch` adds to `cost` besides `_cost_anywhere` right after a letter
+    (with what it makes its next character add)."""
+    added = 0.0
     if not ch.isalpha():
         if ch not in AFTER_WORD:
             added += GLUED_SYMBOL_COST
         if ch not in "\u00a0\u2009\u202f":
-            added += IN_WORD_PUNCTUATION_COST
+            added += IN_WORD_PUNCTUATION_COST  # (drawn at the next character, if a letter)
     if ch.isupper():
         added += CASE_BREAK_COST
     if _is_foreign_letter(ch):
-        added += 2 * MIXED_SCRIPT_COST
+        added += MIXED_SCRIPT_COST
     return added
 
 
-def _cost_ceiling(counts: Counter[str]) -> float:
+def _cost_ceiling(counts: dict[str, int]) -> float:
     """An upper bound of `cost` of a text whose non-ASCII characters occur `counts` times
-    (`_dearest_cost`), with a relative margin far above the rounding of either sum."""
+    (each as if right after a letter), with a relative margin far above the rounding of
+    either sum."""
     total = 0.0
     for ch, count in counts.items():
-        total += count * _dearest_cost(ch)
+        total += count * (_cost_anywhere(ch) + _cost_after_letter(ch))
+    return total * (1.0 + 1e-6)
+
+
+# A non-ASCII character right after a letter (or after a character `re` counts as one with the
+# letters: \w but no digit or "_"; more than str.isalpha, which `cost` asks, and so safe here).
+_AFTER_LETTER = re.compile(r"[^\x00-\x7f](?<=[^\W\d_].)")
+
+
+def _cost_ceiling_by_neighbours(text: str, counts: dict[str, int]) -> float:
+    """`_cost_ceiling` with `_cost_after_letter` counted only where a character stands
+    right after a letter (one more scan of the text: tighter where symbols and capitals
+    stand after spaces, "5 €", "„Text“")."""
+    total = 0.0
+    for ch, count in counts.items():
+        total += count * _cost_anywhere(ch)
+    for ch in _AFTER_LETTER.findall(text):
+        total += _cost_after_letter(ch)
     return total * (1.0 + 1e-6)
 
 
