@@ -150,7 +150,14 @@ def test_precheck_never_hides_a_mixup(text: str) -> None:
     fast = repair_module._mixup_cannot_fire(text)
     if plain_mixup_cannot_fire(text):
         assert fast, text
-    if fast or not repair_module._could_be_mixed_up(text) or repair_module._mixup_ruled_out(text, []):
+    runs = repair_module._NON_ASCII_RUN.findall(text)
+    ruled_out = (
+        fast
+        or not repair_module._could_be_mixed_up(text)
+        or repair_module._mixup_ruled_out(text, [])  # (as for a long text: the encoders first)
+        or repair_module._mixup_ruled_out(text, [], runs)  # (as for a short one: its runs first)
+    )
+    if ruled_out:
         assert repair_module.fix_codepage_mixup(text) == [], text
 
 

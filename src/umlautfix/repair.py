@@ -38,7 +38,8 @@ import html
 import math
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import pairwise
@@ -149,7 +150,6 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 # its next match at C speed (one that starts with a repeat is tried at every position:
 # finditer over a German line is three times slower)
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f][^\x00-\x7f]*")
-_NON_ASCII_CHAR = re.compile(r"[^\x00-\x7f]")
 _MOJIBAKE_PAIR = re.compile(f"[{re.escape(LEAD_CHARS)}][{re.escape(CONTINUATION_CHARS)}]")
 # "â€", "Ã¤": a lead character of German mojibake before a continuation character.
 _STRONG_PAIR = re.compile(f"[{re.escape(STRONG_LEAD_CHARS)}][{re.escape(CONTINUATION_CHARS)}]")
@@ -375,10 +375,10 @@ def _encoding_rounds(
         suspect = None  # (a later round looks at what the round before made)
         if found is None:
             break
-        # a short text's runs of non-ASCII characters are looked at first (a long one's by
-        # `fix_encoding`, after `read_whole`): where each is one character, its cp1252 bytes
-        # are no UTF-8 (a byte 80-FF between ASCII ones), and `read_whole` returns None
-        runs = _NON_ASCII_RUN.findall(current) if len(current) <= WHOLE_TEXT_FIRST_PIECE else None
+        # a short text's runs of non-ASCII characters are looked at first: where each is one
+        # character, its cp1252 bytes are no UTF-8 (a byte 80-FF between ASCII ones), and
+        # `read_whole` returns None
+        runs = _NON_ASCII_RUN.findall(current) if len(current) <= RUNS_FIRST_MAX else None
         whole = read_whole(current) if mojibake and (runs is None or not _each_alone(runs)) else None
         if whole is not None and not track:
             current = whole  # what its changes (`_whole_text_changes`) make
@@ -1295,9 +1295,9 @@ def fix_encoding(
     `first_suspect` and `runs`, if given, are `find_suspect(text)` and the text's runs of
     non-ASCII characters (the caller has looked already)."""
     lines = suspect_lines(text, first_suspect)  # both steps look only there (one scan of the text for both)
-    if runs is None:
+    if runs is None and len(text) <= RUNS_FIRST_MAX:
         runs = _NON_ASCII_RUN.findall(text)  # (for the mix-up's counts, and to see that no reading can start)
-    nothing_to_read = _no_reading_starts(runs)
+    nothing_to_read = runs is not None and _no_reading_starts(runs)
     edits = fix_utf8_mojibake(text, lines) if mojibake and not nothing_to_read else []
     if mixups and not _mixup_ruled_out(text, edits, runs):
         mixed_up = fix_codepage_mixup(text)
@@ -1308,6 +1308,10 @@ def fix_encoding(
     return edits
 
 
+# Characters of a text whose runs of non-ASCII characters are looked at once, first (`_each_alone`,
+# `_no_reading_starts`, the mix-up's counts): a longer one is scanned by each step, which stops
+# early where it can (a document of 2 MB costs 10 ms to list its runs; a line, a microsecond).
+RUNS_FIRST_MAX = 2048
 # What a run of one non-ASCII character needs to be read by `fix_utf8_mojibake` (`_RUN_GATE`:
 # a C1 control, a lead before a space) or to be looked at by ftfy (`_ftfy_sees_mojibake`).
 _LONE_READABLE = re.compile(f"[{FTFY_LONE_TRIGGERS}{NBSP_LEADS}]")  # (C1 controls are among the triggers)
@@ -1333,16 +1337,23 @@ def _mixup_ruled_out(text: str, edits: list[Change], runs: list[str] | None = No
     """Whether `fix_encoding` would not take a mix-up over `edits`, by the prechecks below,
     which share one look for the text's non-ASCII characters (`runs`, if given: its runs
     of them), counted only where a code-page pair that `fix_codepage_mixup` tries may be
-    taken (`_pairs_changing`)."""
-    counts = _counted("".join(_NON_ASCII_RUN.findall(text) if runs is None else runs))
+    taken (`_pairs_changing`). A long text is first put to the code pages' encoders, which
+    stop at the first character they lack (`_could_be_mixed_up`)."""
+    if runs is None:
+        if not _could_be_mixed_up(text):
+            return True
+        runs = _NON_ASCII_RUN.findall(text)
+    counts = _counted("".join(runs))
     if not _pairs_changing(frozenset(counts)):
         return True  # (so where `_could_be_mixed_up` is False: no code page holds them all)
     return _mixup_cannot_beat(text, edits, counts) or _mixup_cannot_fire(text, counts)
 
 
 def _counted(chars: str) -> dict[str, int]:
-    """How often each of `chars` occurs in it, in the order they first do (a Counter,
-    without its cost of building: German texts have a dozen non-ASCII characters or so)."""
+    """How often each of `chars` occurs in it, in the order they first do (a line's few
+    are counted without the cost of building a Counter, which a long text's many need)."""
+    if len(chars) > 64:
+        return Counter(chars)
     counts: dict[str, int] = {}
     for ch in chars:
         counts[ch] = counts.get(ch, 0) + 1
@@ -1354,13 +1365,20 @@ def _non_ascii_counts(text: str) -> dict[str, int]:
     return _counted("".join(_NON_ASCII_RUN.findall(text)))
 
 
-def _could_be_mixed_up(text: str, chars: Collection[str] | None = None) -> bool:
-    """Whether some code page of MIXUP_CODECS holds every non-ASCII character of `text`
-    (`chars`, if given: a set of them): if none does, `fix_codepage_mixup`, which tries
-    only those, has no mix-up to try and returns nothing (an emoji, an arrow or a
-    Turkish "ı" rule all of them out). Its ASCII characters are ASCII in each of them."""
-    present = frozenset(_NON_ASCII_CHAR.findall(text) if chars is None else chars)
-    return any(present <= _encodable(opened) for opened in MIXUP_OPENED)
+def _could_be_mixed_up(text: str) -> bool:
+    """Whether some code page of MIXUP_CODECS holds every character of `text`: if none
+    does, `fix_codepage_mixup` has no mix-up to try and returns nothing (an emoji, an
+    arrow or a Turkish "ı" rules all of them out). The codec's encoder answers in C
+    (ftfy's sloppy code pages encode U+FFFD but not U+001A: text with U+001A is let through)."""
+    if "\x1a" in text:
+        return True
+    for opened in MIXUP_OPENED:
+        try:
+            text.encode(opened)
+        except UnicodeEncodeError:
+            continue
+        return True
+    return False
 
 
 def _mixup_cannot_beat(text: str, edits: list[Change], counts: dict[str, int] | None = None) -> bool:
