@@ -321,3 +321,16 @@ NO_READING_CASES = [
 @pytest.mark.parametrize(("text", "expected", "why"), NO_READING_CASES)
 def test_no_reading_starts_cases(text: str, expected: bool, why: str) -> None:
     assert repair_module._no_reading_starts(repair_module._NON_ASCII_RUN.findall(text)) is expected, why
+
+
+def test_cp1252_writes_each_non_ascii_character_as_a_high_byte() -> None:
+    """`_encoding_rounds` counts on it: in the whole-text reading's code page, every non-ASCII
+    character it holds but U+FFFD (which `read_whole` turns away) is one byte 80-FF, so that
+    one standing between ASCII characters is no UTF-8."""
+    for code in [*range(0x80, 0xD800), *range(0xE000, 0x10000), 0x1F44D]:
+        ch = chr(code)
+        try:
+            written = ch.encode(repair_module.WHOLE_TEXT_CODEC)
+        except UnicodeEncodeError:
+            continue
+        assert ch == "\ufffd" or (len(written) == 1 and written[0] >= 0x80), ch
