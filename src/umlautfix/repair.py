@@ -148,8 +148,8 @@ _ANCHOR = re.compile(r"([A-Za-z0-9]+)")
 _LETTERS = re.compile(r"[^\W\d_]+")
 # "x+" as "xx*": a pattern that starts with a plain character class lets `re` skip ahead to
 # its next match at C speed (one that starts with a repeat is tried at every position:
-# finditer over a German line is three times slower)
-_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f][^\x00-\x7f]*")
+# finditer over a German line is three times slower); a range is tested faster than its negation
+_NON_ASCII_RUN = re.compile(r"[\x80-\U0010ffff][\x80-\U0010ffff]*")
 _MOJIBAKE_PAIR = re.compile(f"[{re.escape(LEAD_CHARS)}][{re.escape(CONTINUATION_CHARS)}]")
 # "â€", "Ã¤": a lead character of German mojibake before a continuation character.
 _STRONG_PAIR = re.compile(f"[{re.escape(STRONG_LEAD_CHARS)}][{re.escape(CONTINUATION_CHARS)}]")
