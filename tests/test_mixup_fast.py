@@ -155,7 +155,7 @@ def test_precheck_never_hides_a_mixup(text: str) -> None:
         fast
         or not repair_module._could_be_mixed_up(text)
         or repair_module._mixup_ruled_out(text, [])  # (as for a long text: the encoders first)
-        or repair_module._mixup_ruled_out(text, [], runs)  # (as for a short one: its runs first)
+        or repair_module._mixup_ruled_out(text, [], "".join(runs))  # (as for a short one: its runs first)
     )
     if ruled_out:
         assert repair_module.fix_codepage_mixup(text) == [], text
@@ -297,7 +297,8 @@ def test_gate_pairs_are_two_non_ascii_characters() -> None:
 def test_no_reading_starts_where_it_says_so(text: str) -> None:
     """Where the runs show no reading can start, the reading step reads nothing and ftfy
     sees nothing, in the text and in each of its lines."""
-    if not repair_module._no_reading_starts(repair_module._NON_ASCII_RUN.findall(text)):
+    runs = repair_module._NON_ASCII_RUN.findall(text)
+    if not repair_module._no_reading_starts("".join(runs), len(runs)):
         return
     assert repair_module.fix_utf8_mojibake(text) == [], text
     assert not ftfy.badness.is_bad(text), text
@@ -320,7 +321,8 @@ NO_READING_CASES = [
 
 @pytest.mark.parametrize(("text", "expected", "why"), NO_READING_CASES)
 def test_no_reading_starts_cases(text: str, expected: bool, why: str) -> None:
-    assert repair_module._no_reading_starts(repair_module._NON_ASCII_RUN.findall(text)) is expected, why
+    runs = repair_module._NON_ASCII_RUN.findall(text)
+    assert repair_module._no_reading_starts("".join(runs), len(runs)) is expected, why
 
 
 def test_cp1252_writes_each_non_ascii_character_as_a_high_byte() -> None:

@@ -1297,9 +1297,13 @@ def fix_encoding(
     lines = suspect_lines(text, first_suspect)  # both steps look only there (one scan of the text for both)
     if runs is None and len(text) <= RUNS_FIRST_MAX:
         runs = _NON_ASCII_RUN.findall(text)  # (for the mix-up's counts, and to see that no reading can start)
-    nothing_to_read = runs is not None and _no_reading_starts(runs)
+    found = None  # the text's non-ASCII characters, in order
+    nothing_to_read = False
+    if runs is not None:
+        found = "".join(runs)
+        nothing_to_read = _no_reading_starts(found, len(runs))
     edits = fix_utf8_mojibake(text, lines) if mojibake and not nothing_to_read else []
-    if mixups and not _mixup_ruled_out(text, edits, runs):
+    if mixups and not _mixup_ruled_out(text, edits, found):
         mixed_up = fix_codepage_mixup(text)
         if mixed_up and (not edits or cost(apply_changes(text, mixed_up)) < cost(apply_changes(text, edits))):
             edits = mixed_up
@@ -1322,28 +1326,28 @@ def _each_alone(runs: list[str]) -> bool:
     return sum(map(len, runs)) == len(runs)
 
 
-def _no_reading_starts(runs: list[str]) -> bool:
-    """Whether, in a text whose runs of non-ASCII characters are `runs`, neither
+def _no_reading_starts(found: str, runs: int) -> bool:
+    """Whether, in a text whose non-ASCII characters are `found`, in `runs` runs, neither
     `fix_utf8_mojibake` finds a run to read nor ftfy sees mojibake in any line (so that
     `prefer_ftfy_where_better` keeps edits that are none): each hit of `_RUN_GATE` is two
     non-ASCII characters side by side (a lead and a continuation), a C1 control, or a
     lead before a space, and each of ftfy's candidates (`_ftfy_sees_mojibake`) is two
     side by side or one of FTFY_LONE_TRIGGERS. Clean German has its runs one character
     long ("für", "„Text“"): one look at them instead of a scan of each line for each."""
-    return _each_alone(runs) and _LONE_READABLE.search("".join(runs)) is None
+    return len(found) == runs and _LONE_READABLE.search(found) is None
 
 
-def _mixup_ruled_out(text: str, edits: list[Change], runs: list[str] | None = None) -> bool:
+def _mixup_ruled_out(text: str, edits: list[Change], found: str | None = None) -> bool:
     """Whether `fix_encoding` would not take a mix-up over `edits`, by the prechecks below,
-    which share one look for the text's non-ASCII characters (`runs`, if given: its runs
-    of them), counted only where a code-page pair that `fix_codepage_mixup` tries may be
-    taken (`_pairs_changing`). A long text is first put to the code pages' encoders, which
-    stop at the first character they lack (`_could_be_mixed_up`)."""
-    if runs is None:
+    which share one look for the text's non-ASCII characters (`found`, if given: all of
+    them, in order), counted only where a code-page pair that `fix_codepage_mixup` tries
+    may be taken (`_pairs_changing`). A long text is first put to the code pages'
+    encoders, which stop at the first character they lack (`_could_be_mixed_up`)."""
+    if found is None:
         if not _could_be_mixed_up(text):
             return True
-        runs = _NON_ASCII_RUN.findall(text)
-    counts = _counted("".join(runs))
+        found = "".join(_NON_ASCII_RUN.findall(text))
+    counts = _counted(found)
     if not _pairs_changing(frozenset(counts)):
         return True  # (so where `_could_be_mixed_up` is False: no code page holds them all)
     return _mixup_cannot_beat(text, edits, counts) or _mixup_cannot_fire(text, counts)
