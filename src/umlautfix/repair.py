@@ -1649,11 +1649,12 @@ def _pairs_changing(chars: frozenset[str]) -> _MixupPairs:
                 groups.setdefault((changing, plausible), []).append(pair)
     hopeful = [pair for pairs in groups.values() for pair in pairs]
     made = [_MixupGroup(changing, plausible, tuple(pairs)) for (changing, plausible), pairs in groups.items()]
-    # (a group changing one character may change it once: a reversal of one character needs no gain)
-    for_gain = tuple(group for group in made if len(group.changing) > 1 and not group.symbols)
+    # the whole-text step asks a gain of MIXUP_WEAK_GAIN of two changes or more, but not of
+    # symbols that all become typographic ones (a group changing one character may change it once)
+    needs_gain = [len(group.changing) > 1 and not group.symbols for group in made]
     return _MixupPairs(
-        for_gain,
-        tuple(group for group in made if group not in for_gain),
+        tuple(group for group, gain in zip(made, needs_gain, strict=True) if gain),
+        tuple(group for group, gain in zip(made, needs_gain, strict=True) if not gain),
         {
             ch: (
                 min((pair.image_cost[ch] for pair in hopeful), default=0.0),
