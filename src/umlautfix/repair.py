@@ -1294,7 +1294,6 @@ def fix_encoding(
     """Edits that undo the text's encoding damage: the more German of the two explanations.
     `first_suspect` and `runs`, if given, are `find_suspect(text)` and the text's runs of
     non-ASCII characters (the caller has looked already)."""
-    lines = suspect_lines(text, first_suspect)  # both steps look only there (one scan of the text for both)
     if runs is None and len(text) <= RUNS_FIRST_MAX:
         runs = _NON_ASCII_RUN.findall(text)  # (for the mix-up's counts, and to see that no reading can start)
     found = None  # the text's non-ASCII characters, in order
@@ -1302,13 +1301,15 @@ def fix_encoding(
     if runs is not None:
         found = "".join(runs)
         nothing_to_read = _no_reading_starts(found, len(runs))
-    edits = fix_utf8_mojibake(text, lines) if mojibake and not nothing_to_read else []
+    # both steps look only at the suspect lines (one scan of the text for both)
+    lines = None if nothing_to_read else suspect_lines(text, first_suspect)
+    edits = fix_utf8_mojibake(text, lines) if mojibake and lines is not None else []
     if mixups and not _mixup_ruled_out(text, edits, found):
         mixed_up = fix_codepage_mixup(text)
         if mixed_up and (not edits or cost(apply_changes(text, mixed_up)) < cost(apply_changes(text, edits))):
             edits = mixed_up
-    if use_ftfy and mojibake and (edits or not nothing_to_read):
-        edits = prefer_ftfy_where_better(text, edits, lines)
+    if use_ftfy and mojibake and (edits or lines is not None):
+        edits = prefer_ftfy_where_better(text, edits, suspect_lines(text, first_suspect) if lines is None else lines)
     return edits
 
 
@@ -1782,8 +1783,7 @@ def _cost_ceiling_by_neighbours(text: str, counts: dict[str, int]) -> float:
     total = 0.0
     for ch, count in counts.items():
         total += count * _cost_anywhere(ch)
-    for ch in _AFTER_LETTER.findall(text):
-        total += _cost_after_letter(ch)
+    total += sum(map(_cost_after_letter, _AFTER_LETTER.findall(text)))
     return total * (1.0 + 1e-6)
 
 
