@@ -41,7 +41,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import pairwise
 
 import ftfy
@@ -61,7 +61,19 @@ from .charmaps import (
     lead_pairs,
     upper_half,
 )
-from .profile import COMMON_PUNCTUATION, char_cost, cost, german_profile
+from .profile import (
+    AFTER_WORD,
+    CASE_BREAK_COST,
+    COMMON_PUNCTUATION,
+    GLUED_SYMBOL_COST,
+    IN_WORD_PUNCTUATION_COST,
+    MIXED_SCRIPT_COST,
+    MOJIBAKE_PAIR_COST,
+    _is_foreign_letter,
+    char_cost,
+    cost,
+    german_profile,
+)
 
 # A repair must lower the text's cost by at least this much (in nats).
 GUARD_MARGIN = 2.0
@@ -126,13 +138,18 @@ _FTFY_BADNESS = ftfy.badness.BADNESS_RE
 # pattern itself in tests/test_fast_path.py.
 FTFY_LONE_TRIGGERS = r"\x80-\x9fÂÃŒœ"  # a character class
 FTFY_LONGEST_MATCH = 7
-_FTFY_CANDIDATE = re.compile(r"[^\x00-\x7f]{2,}" f"|[{FTFY_LONE_TRIGGERS}]")
+# (written to start with a plain character class, which lets `re` skip ahead to a non-ASCII
+# character at C speed; "[^\x00-\x7f]{2,}|..." is tried at every position, three times slower)
+_FTFY_CANDIDATE = re.compile(r"[^\x00-\x7f](?:[^\x00-\x7f]+|" f"(?<=[{FTFY_LONE_TRIGGERS}]))")
 
 # Portuguese words that begin with "à": after "Ã " they continue the word (ftfy's rule).
 A_GRAVE_WORDS = ("s ", "quele", "quela", "quilo")
 _ANCHOR = re.compile(r"([A-Za-z0-9]+)")
 _LETTERS = re.compile(r"[^\W\d_]+")
-_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+# "x+" as "xx*": a pattern that starts with a plain character class lets `re` skip ahead to
+# its next match at C speed (one that starts with a repeat is tried at every position:
+# finditer over a German line is three times slower); a range is tested faster than its negation
+_NON_ASCII_RUN = re.compile(r"[\x80-\U0010ffff][\x80-\U0010ffff]*")
 _MOJIBAKE_PAIR = re.compile(f"[{re.escape(LEAD_CHARS)}][{re.escape(CONTINUATION_CHARS)}]")
 # "â€", "Ã¤": a lead character of German mojibake before a continuation character.
 _STRONG_PAIR = re.compile(f"[{re.escape(STRONG_LEAD_CHARS)}][{re.escape(CONTINUATION_CHARS)}]")
@@ -277,9 +294,10 @@ def _ascii_suspect(text: str, pos: int) -> tuple[int, int] | None:
 
 def fix_text(text: str) -> str:
     """Repair the mojibake in `text`; clean text comes back unchanged."""
-    if not text or find_suspect(text) is None:
+    suspect = find_suspect(text) if text else None
+    if suspect is None:
         return text  # as repair() would, without building its result (many short texts are clean)
-    return _repair(text, track=False).text
+    return _repair(text, track=False, suspect=suspect).text
 
 
 def repair(
@@ -292,9 +310,10 @@ def repair(
     use_ftfy: bool = True,
 ) -> Repair:
     """Repair `text` and explain every change (see the module docstring for the steps)."""
-    if not text or not might_need_repair(text):
+    suspect = find_suspect(text) if text else None  # (`might_need_repair`, keeping where it looked)
+    if suspect is None:
         return Repair(text)
-    return _repair(text, entities, mojibake, mixups, lost, use_ftfy)
+    return _repair(text, entities, mojibake, mixups, lost, use_ftfy, suspect=suspect)
 
 
 def _repair(
@@ -305,9 +324,11 @@ def _repair(
     lost: bool = True,
     use_ftfy: bool = True,
     track: bool = True,
+    suspect: tuple[int, int] | None = None,
 ) -> Repair:
     """repair()'s work; without `track` (fix_text) the same steps in the same order, but no
-    change is listed and a text read back whole (`read_whole`) is taken as it is."""
+    change is listed and a text read back whole (`read_whole`) is taken as it is.
+    `suspect` is `find_suspect(text)` where the caller has looked already."""
     current, changes = text, []
     unresolved: list[Change] = []
     # Each step can leave what an earlier one then reads (a restored letter beside mojibake,
@@ -322,7 +343,8 @@ def _repair(
             if decoded:
                 current, changes = _then(text, current, changes, entity_edits, track)
         if mojibake or mixups:
-            current, changes = _encoding_rounds(text, current, changes, mojibake, mixups, use_ftfy, track)
+            known = suspect if current is text else None  # (for the text as it came)
+            current, changes = _encoding_rounds(text, current, changes, mojibake, mixups, use_ftfy, track, known)
         if lost and ("\ufffd" in current or _LOST_BEFORE_LETTER.search(current)):
             restored_edits, left = fix_lost_characters(current)
             restored = bool(restored_edits)
@@ -335,19 +357,36 @@ def _repair(
 
 
 def _encoding_rounds(
-    text: str, current: str, changes: list[Change], mojibake: bool, mixups: bool, use_ftfy: bool, track: bool
+    text: str,
+    current: str,
+    changes: list[Change],
+    mojibake: bool,
+    mixups: bool,
+    use_ftfy: bool,
+    track: bool,
+    suspect: tuple[int, int] | None = None,
 ) -> tuple[str, list[Change]]:
     """The encoding steps until nothing changes (ftfy's reading can leave what another
     step then reads), so that repairing the result again changes nothing. A text read back
-    whole (`read_whole`) takes the changes `fix_encoding` would make, listed without it."""
+    whole (`read_whole`) takes the changes `fix_encoding` would make, listed without it.
+    `suspect`, if given, is `find_suspect(current)`: the first look is not taken again."""
     for _ in range(MAX_ROUNDS):
-        if not might_need_repair(current):
+        found = suspect if suspect is not None else find_suspect(current)  # (`might_need_repair`)
+        suspect = None  # (a later round looks at what the round before made)
+        if found is None:
             break
-        whole = read_whole(current) if mojibake else None
+        # a short text's runs of non-ASCII characters are looked at first: where each is one
+        # character, its cp1252 bytes are no UTF-8 (a byte 80-FF between ASCII ones), and
+        # `read_whole` returns None
+        runs = _NON_ASCII_RUN.findall(current) if len(current) <= RUNS_FIRST_MAX else None
+        whole = read_whole(current) if mojibake and (runs is None or not _each_alone(runs)) else None
         if whole is not None and not track:
             current = whole  # what its changes (`_whole_text_changes`) make
             continue
-        edits = _whole_text_changes(current) if whole is not None else fix_encoding(current, mojibake, mixups, use_ftfy)
+        if whole is not None:
+            edits = _whole_text_changes(current)
+        else:
+            edits = fix_encoding(current, mojibake, mixups, use_ftfy, first_suspect=found, runs=runs)
         if not edits:
             break
         current, changes = _then(text, current, changes, edits, track)
@@ -430,8 +469,9 @@ def read_whole(text: str) -> str | None:
     if "\ufffd" in text:
         return None  # (ftfy's sloppy cp1252 writes U+FFFD as byte 1A: it would vanish into a control)
     try:
-        # a first piece in C, so that clean text (whose first "ä" is no UTF-8) costs nothing more
-        _utf8_piece(text[:WHOLE_TEXT_FIRST_PIECE].encode(WHOLE_TEXT_CODEC))
+        if len(text) > WHOLE_TEXT_FIRST_PIECE:
+            # a first piece in C, so that clean text (whose first "ä" is no UTF-8) costs nothing more
+            _utf8_piece(text[:WHOLE_TEXT_FIRST_PIECE].encode(WHOLE_TEXT_CODEC))
         raw = text.encode(WHOLE_TEXT_CODEC)
         decoded = raw.decode("utf-8")
     except UnicodeError:
@@ -1242,17 +1282,92 @@ def fix_entity_mojibake(text: str) -> list[Change]:
 # --- The whole text: mojibake, or a code-page mix-up; ftfy where it does better -------
 
 
-def fix_encoding(text: str, mojibake: bool = True, mixups: bool = True, use_ftfy: bool = True) -> list[Change]:
-    """Edits that undo the text's encoding damage: the more German of the two explanations."""
-    lines = suspect_lines(text)  # both steps look only there (one scan of the text for both)
-    edits = fix_utf8_mojibake(text, lines) if mojibake else []
-    if mixups and _could_be_mixed_up(text) and not _mixup_cannot_beat(text, edits) and not _mixup_cannot_fire(text):
+def fix_encoding(
+    text: str,
+    mojibake: bool = True,
+    mixups: bool = True,
+    use_ftfy: bool = True,
+    *,
+    first_suspect: tuple[int, int] | None = None,
+    runs: list[str] | None = None,
+) -> list[Change]:
+    """Edits that undo the text's encoding damage: the more German of the two explanations.
+    `first_suspect` and `runs`, if given, are `find_suspect(text)` and the text's runs of
+    non-ASCII characters (the caller has looked already)."""
+    if runs is None and len(text) <= RUNS_FIRST_MAX:
+        runs = _NON_ASCII_RUN.findall(text)  # (for the mix-up's counts, and to see that no reading can start)
+    found = None  # the text's non-ASCII characters, in order
+    nothing_to_read = False
+    if runs is not None:
+        found = "".join(runs)
+        nothing_to_read = _no_reading_starts(found, len(runs))
+    # both steps look only at the suspect lines (one scan of the text for both)
+    lines = None if nothing_to_read else suspect_lines(text, first_suspect)
+    edits = fix_utf8_mojibake(text, lines) if mojibake and lines is not None else []
+    if mixups and not _mixup_ruled_out(text, edits, found):
         mixed_up = fix_codepage_mixup(text)
         if mixed_up and (not edits or cost(apply_changes(text, mixed_up)) < cost(apply_changes(text, edits))):
             edits = mixed_up
-    if use_ftfy and mojibake:
-        edits = prefer_ftfy_where_better(text, edits, lines)
+    if use_ftfy and mojibake and (edits or lines is not None):
+        edits = prefer_ftfy_where_better(text, edits, suspect_lines(text, first_suspect) if lines is None else lines)
     return edits
+
+
+# Characters of a text whose runs of non-ASCII characters are looked at once, first (`_each_alone`,
+# `_no_reading_starts`, the mix-up's counts): a longer one is scanned by each step, which stops
+# early where it can (a document of 2 MB costs 10 ms to list its runs; a line, a microsecond).
+RUNS_FIRST_MAX = 2048
+# What a run of one non-ASCII character needs to be read by `fix_utf8_mojibake` (`_RUN_GATE`:
+# a C1 control, a lead before a space) or to be looked at by ftfy (`_ftfy_sees_mojibake`).
+_LONE_READABLE = re.compile(f"[{FTFY_LONE_TRIGGERS}{NBSP_LEADS}]")  # (C1 controls are among the triggers)
+
+
+def _each_alone(runs: list[str]) -> bool:
+    """Whether each of `runs` (of non-ASCII characters) is one character long."""
+    return sum(map(len, runs)) == len(runs)
+
+
+def _no_reading_starts(found: str, runs: int) -> bool:
+    """Whether, in a text whose non-ASCII characters are `found`, in `runs` runs, neither
+    `fix_utf8_mojibake` finds a run to read nor ftfy sees mojibake in any line (so that
+    `prefer_ftfy_where_better` keeps edits that are none): each hit of `_RUN_GATE` is two
+    non-ASCII characters side by side (a lead and a continuation), a C1 control, or a
+    lead before a space, and each of ftfy's candidates (`_ftfy_sees_mojibake`) is two
+    side by side or one of FTFY_LONE_TRIGGERS. Clean German has its runs one character
+    long ("für", "„Text“"): one look at them instead of a scan of each line for each."""
+    return len(found) == runs and _LONE_READABLE.search(found) is None
+
+
+def _mixup_ruled_out(text: str, edits: list[Change], found: str | None = None) -> bool:
+    """Whether `fix_encoding` would not take a mix-up over `edits`, by the prechecks below,
+    which share one look for the text's non-ASCII characters (`found`, if given: all of
+    them, in order), counted only where a code-page pair that `fix_codepage_mixup` tries
+    may be taken (`_pairs_changing`). A long text is first put to the code pages'
+    encoders, which stop at the first character they lack (`_could_be_mixed_up`)."""
+    if found is None:
+        if not _could_be_mixed_up(text):
+            return True
+        found = "".join(_NON_ASCII_RUN.findall(text))
+    counts = _counted(found)
+    if not _pairs_changing(frozenset(counts)):
+        return True  # (so where `_could_be_mixed_up` is False: no code page holds them all)
+    return _mixup_cannot_beat(text, edits, counts) or _mixup_cannot_fire(text, counts)
+
+
+def _counted(chars: str) -> dict[str, int]:
+    """How often each of `chars` occurs in it, in the order they first do (a line's few
+    are counted without the cost of building a Counter, which a long text's many need)."""
+    if len(chars) > 64:
+        return Counter(chars)
+    counts: dict[str, int] = {}
+    for ch in chars:
+        counts[ch] = counts.get(ch, 0) + 1
+    return counts
+
+
+def _non_ascii_counts(text: str) -> dict[str, int]:
+    """How often each non-ASCII character occurs in `text`, in the order they first do."""
+    return _counted("".join(_NON_ASCII_RUN.findall(text)))
 
 
 def _could_be_mixed_up(text: str) -> bool:
@@ -1271,83 +1386,285 @@ def _could_be_mixed_up(text: str) -> bool:
     return False
 
 
-def _mixup_cannot_beat(text: str, edits: list[Change]) -> bool:
+def _mixup_cannot_beat(text: str, edits: list[Change], counts: dict[str, int] | None = None) -> bool:
     """Whether no reversed mix-up can cost less than `edits`' repair, so that
     `fix_encoding` would not take one: a mix-up puts, for each character, its own or
     its image under some code-page pair in its place, and `cost` is never below the
-    sum of its characters' `char_cost`. A floor that cheap to count (a Counter of
-    the non-ASCII characters) spares mojibake the whole-text mix-up decision."""
+    sum of its characters' `char_cost`. A floor that cheap to count (the non-ASCII
+    characters' `counts`) spares mojibake the whole-text mix-up decision."""
     if not edits:
         return False  # nothing to beat: the mix-up decides alone
     repaired = cost(apply_changes(text, edits))
     floor = 0.0
-    for ch, count in Counter("".join(_NON_ASCII_RUN.findall(text))).items():
+    for ch, count in (counts if counts is not None else _non_ascii_counts(text)).items():
         floor += count * _cheapest_mixup_image(ch)
     return floor * (1.0 - 1e-9) >= repaired  # (a relative margin far above float rounding)
 
 
-def _mixup_cannot_fire(text: str) -> bool:
+def _mixup_cannot_fire(text: str, counts: dict[str, int] | None = None) -> bool:
     """Whether `fix_codepage_mixup` returns nothing, shown cheaply for each code-page
-    pair it tries. Either step takes a pair only when the changed characters read as
-    German (`_mixup_reads_german`: a share of them must be plausible, none may
-    become punctuation inside a word or a capital after a small letter), so a pair
-    that changes nothing, or changes the text into something else, is out. Otherwise its whole-text
-    step needs the reversal to cost less than the text (the sum of `char_cost` of the
-    images is a floor of that cost), and its lexicon step needs a reversal touching
-    MIXUP_LEXICON_MAX_WORDS words at most (changed runs with a non-letter between them
-    lie in different words)."""
-    runs = list(_NON_ASCII_RUN.finditer(text))
-    counts = Counter("".join(m.group() for m in runs))
-    lone: set[tuple[str, str, str]] | None = None
-    whole = -1.0  # the text's cost: the sum over its runs with their neighbours that the mix-up starts from
-    for pair in _pairs_changing(frozenset(counts)):
-        swaps = sum(counts[ch] for ch in pair.changing)
-        if sum(counts[ch] for ch in pair.plausible) < MIXUP_PLAUSIBLE_SHARE * swaps:
-            continue  # does not read as German
-        if lone is None:
-            # characters standing alone between ASCII ones: a mix-up leaves their neighbours as they are
-            lone = {
+    pair it tries (`counts`: the text's `_non_ascii_counts`). Either of its steps takes
+    a pair only when the changed characters read as German (`_mixup_reads_german`: a
+    share of them must be plausible, none may become punctuation inside a word or a
+    capital after a small letter), so a pair that changes nothing, or changes the text
+    into something else, is out. Otherwise:
+    - its whole-text step takes a pair only where `_mixup_is_evident` can pass: for what
+      the changed characters become (`_MixupPair.may_be_evident`), and at a cost below
+      the text's (the sum of `char_cost` of the images is a floor of the reversal's cost;
+      with two changed characters or more and not all of them symbols becoming symbols,
+      it must save MIXUP_WEAK_GAIN of the text's cost at least);
+    - its lexicon step takes a pair only when some character becomes a German letter,
+      and the reversal touches MIXUP_LEXICON_MAX_WORDS words at most (changed runs with
+      a non-letter between them lie in different words).
+    The pairs that change the same characters are tried together where they can be, and
+    each fact about the text is worked out once, only when asked (`_MixupFacts`)."""
+    if counts is None:
+        counts = _non_ascii_counts(text)
+    pairs = _pairs_changing(frozenset(counts))
+    facts = _MixupFacts(text, counts, pairs.weights)
+    # the groups that change several characters, none of their pairs symbols only: each of their
+    # pairs is ruled out by `_pair_may_fire`'s first tests where no reversal saves enough and
+    # the lexicon step has too many words to confirm (one look at the counts for all of them)
+    no_gain = bool(pairs.for_gain) and facts.no_gain()
+    for group in pairs.for_gain:
+        if no_gain and (not group.german or facts.words_touched(group.changing) > MIXUP_LEXICON_MAX_WORDS):
+            continue
+        if _group_may_fire(facts, group):
+            return False
+    return not any(_group_may_fire(facts, group) for group in pairs.others)
+
+
+def _group_may_fire(facts: _MixupFacts, group: _MixupGroup) -> bool:
+    """Whether `fix_codepage_mixup` may take a pair of `group` (`_mixup_cannot_fire`)."""
+    counts = facts.counts
+    swaps = sum(map(counts.__getitem__, group.changing))
+    if not group.may_be_evident(swaps):
+        return False
+    if sum(map(counts.__getitem__, group.plausible)) < MIXUP_PLAUSIBLE_SHARE * swaps:
+        return False  # does not read as German
+    return any(_pair_may_fire(facts, group, pair, swaps) for pair in group.pairs)
+
+
+def _pair_may_fire(facts: _MixupFacts, group: _MixupGroup, pair: _MixupPair, swaps: int) -> bool:
+    """Whether `fix_codepage_mixup` may take `pair` of `group`, which changes `swaps`
+    characters of the text and passes the plausible-share test (`_mixup_cannot_fire`)."""
+    if not pair.may_be_evident(swaps):
+        return False  # (which the lexicon step needs too: it asks for a German letter)
+    if not pair.german or facts.words_touched(group.changing) > MIXUP_LEXICON_MAX_WORDS:
+        # the whole-text step alone: the reversal's cost must stay below the text's, or below this share of it
+        share = 1.0 if swaps == 1 or pair.symbols else 1.0 - MIXUP_WEAK_GAIN
+        if share < 1.0 and facts.no_gain():
+            return False
+        floor = 0.0
+        for ch, count in facts.counts.items():
+            floor += count * pair.image_cost[ch]
+        if not facts.may_cost_more(floor, share):
+            return False
+    table = pair.table
+    # nor does a character between two ASCII ones that becomes punctuation in a word or a capital
+    return not any(
+        ch in group.changing and _breaks_its_word(left, table[ord(ch)], right) for left, ch, right in facts.lone()
+    )
+
+
+class _MixupFacts:
+    """What `_mixup_cannot_fire` asks of one text, each worked out once and only when asked."""
+
+    __slots__ = ("_ceilings", "_cost", "_lone", "_no_gain", "_words", "counts", "text", "weights")
+
+    def __init__(self, text: str, counts: dict[str, int], weights: dict[str, tuple[float, float, float]]) -> None:
+        self.text = text
+        self.counts = counts
+        self.weights = weights  # `_MixupPairs.weights`
+        self._cost = -1.0
+        self._ceilings: list[float] = []  # `_cost_ceiling`, then `_cost_ceiling_by_neighbours`, as asked
+        self._no_gain: bool | None = None
+        self._words: dict[frozenset[str], int] = {}
+        self._lone: set[tuple[str, str, str]] | None = None
+
+    def _below_a_ceiling(self, floor: float, share: float) -> bool:
+        """Whether `floor` is at least `share` of a ceiling of the text's cost (relative
+        margins far above float rounding), the cheaper ceiling tried first."""
+        for tier in range(2):
+            if tier == len(self._ceilings):
+                made = _cost_ceiling(self.counts) if tier == 0 else _cost_ceiling_by_neighbours(self.text, self.counts)
+                self._ceilings.append(made)
+            if floor * (1.0 - 1e-9) >= share * self._ceilings[tier] * (1.0 + 1e-9):
+                return True
+        return False
+
+    def may_cost_more(self, floor: float, share: float) -> bool:
+        """Whether the text's cost (the sum over its runs with their neighbours that the
+        mix-up starts from) times `share` may exceed `floor`, with relative margins far
+        above float rounding: its ceilings are tried before its cost is worked out."""
+        if self._below_a_ceiling(floor, share):
+            return False
+        if self._cost < 0:
+            self._cost = cost(self.text)
+        return floor * (1.0 - 1e-9) < share * self._cost * (1.0 + 1e-9)
+
+    def no_gain(self) -> bool:
+        """No reversal, by any pair that may be evident, can save MIXUP_WEAK_GAIN of the
+        text's cost, shown at once by a floor for all of them (each character's cheapest
+        image under any of them) and a ceiling of the text's cost. False where that is
+        not enough to tell."""
+        if self._no_gain is None:
+            floor = anywhere = after_letter = 0.0
+            weights = self.weights
+            for ch, count in self.counts.items():  # (the first ceiling in the same pass)
+                cheapest, here, after = weights[ch]
+                floor += count * cheapest
+                anywhere += count * here
+                after_letter += count * after
+            if not self._ceilings:
+                self._ceilings.append((anywhere + after_letter) * (1.0 + 1e-6))  # `_cost_ceiling`
+            self._no_gain = self._below_a_ceiling(floor, 1.0 - MIXUP_WEAK_GAIN)
+        return self._no_gain
+
+    def words_touched(self, changing: frozenset[str]) -> int:
+        """`_words_touched_floor` for these changed characters."""
+        touched = self._words.get(changing)
+        if touched is None:
+            touched = self._words[changing] = _words_touched_floor(self.text, changing)
+        return touched
+
+    def lone(self) -> set[tuple[str, str, str]]:
+        """Characters standing alone between ASCII ones, with their neighbours, which a
+        mix-up leaves as they are."""
+        if self._lone is None:
+            text = self.text
+            self._lone = {
                 (text[m.start() - 1 : m.start()], m.group(), text[m.end() : m.end() + 1])
-                for m in runs
+                for m in _NON_ASCII_RUN.finditer(text)
                 if m.end() - m.start() == 1
             }
-        table = pair.table
-        if any(ch in pair.changing and _breaks_its_word(left, table[ord(ch)], right) for left, ch, right in lone):
-            continue  # nor does a character between two ASCII ones that becomes punctuation in a word or a capital
-        if whole < 0:
-            whole = cost(text)
-        floor = 0.0
-        for ch, count in counts.items():
-            floor += count * pair.image_cost[ch]
-        if floor * (1.0 - 1e-9) < whole * (1.0 + 1e-9):  # (relative margins far above float rounding)
-            return False
-        if _words_touched_floor(text, runs, pair.changing) <= MIXUP_LEXICON_MAX_WORDS:
-            return False
-    return True
+        return self._lone
 
 
 @dataclass(frozen=True)
 class _MixupPair:
     """What `_mixup_cannot_fire` needs of one code-page pair for a text's set of characters."""
 
-    changing: frozenset[str]  # the characters it changes
-    plausible: frozenset[str]  # those of them whose image reads as German (`_plausible_in_mixup`)
     table: dict[int, str]
     image_cost: dict[str, float]  # `char_cost` of each character's image (itself where unchanged)
+    german: bool  # some changed character becomes a German letter (GERMAN_LETTERS)
+    symbols: bool  # every changed character is a symbol that becomes a typographic one (`_symbol_to_symbol`)
+    dashes: bool  # every changed character becomes a dash (WORD_DASHES)
+    quotes: bool  # every image is a letter, or a plausible quotation mark or typographic symbol
+    guillemets: bool  # every image is a guillemet
+
+    @property
+    def hopeful(self) -> bool:
+        """Whether it may be evident for some number of changed characters."""
+        return self.may_be_evident(1) or self.may_be_evident(MIXUP_MIN_QUOTES)
+
+    def may_be_evident(self, swaps: int) -> bool:
+        """Whether `_mixup_is_evident` can pass for a reversal that changes `swaps`
+        characters, by what it asks of the images alone: one changed character must
+        become a German letter or a dash, or be a symbol becoming a typographic one;
+        of more, some must become a German letter, or all be such symbols, quotation
+        marks (four at least) or guillemets."""
+        if swaps == 1:
+            return self.german or self.dashes or self.symbols
+        return self.german or self.symbols or self.guillemets or (swaps >= MIXUP_MIN_QUOTES and self.quotes)
+
+
+@dataclass(frozen=True)
+class _MixupGroup:
+    """The code-page pairs that change the same characters of a text's set, with the
+    same of them becoming plausible: they pass the plausible-share test together."""
+
+    changing: frozenset[str]  # the characters they change
+    plausible: frozenset[str]  # those of them whose image reads as German (`_plausible_in_mixup`)
+    pairs: tuple[_MixupPair, ...]
+
+    @cached_property
+    def german(self) -> bool:
+        """Some pair turns a character into a German letter."""
+        return any(pair.german for pair in self.pairs)
+
+    @cached_property
+    def symbols(self) -> bool:
+        """Some pair turns only symbols into typographic ones."""
+        return any(pair.symbols for pair in self.pairs)
+
+    @cached_property
+    def _evident_alone(self) -> bool:
+        return any(pair.may_be_evident(1) for pair in self.pairs)
+
+    @cached_property
+    def _evident_among_few(self) -> bool:
+        return any(pair.may_be_evident(2) for pair in self.pairs)
+
+    @cached_property
+    def _evident_among_many(self) -> bool:
+        return any(pair.may_be_evident(MIXUP_MIN_QUOTES) for pair in self.pairs)
+
+    def may_be_evident(self, swaps: int) -> bool:
+        """Whether some pair may be evident (`_MixupPair.may_be_evident`) for `swaps` changed characters."""
+        if swaps == 1:
+            return self._evident_alone
+        return self._evident_among_many if swaps >= MIXUP_MIN_QUOTES else self._evident_among_few
+
+
+@dataclass(frozen=True)
+class _MixupPairs:
+    """The code-page pairs that change some of a text's set of characters (`_pairs_changing`)."""
+
+    for_gain: tuple[_MixupGroup, ...]  # those that change several characters, not symbols only
+    others: tuple[_MixupGroup, ...]
+    # for each character: its least `image_cost` under a pair that may be evident, `_cost_anywhere`
+    # and `_cost_after_letter`
+    weights: dict[str, tuple[float, float, float]]
+
+    def __bool__(self) -> bool:
+        return bool(self.for_gain or self.others)
 
 
 @lru_cache(maxsize=4096)  # a text's set of non-ASCII characters: German texts share a few
-def _pairs_changing(chars: frozenset[str]) -> tuple[_MixupPair, ...]:
-    """The code-page pairs of MIXUP_PAIRS (in order) whose opened code page holds all of
-    `chars` and whose mix-up changes some of them."""
-    out = []
+def _pairs_changing(chars: frozenset[str]) -> _MixupPairs:
+    """The code-page pairs of MIXUP_PAIRS whose opened code page holds all of `chars`
+    and whose mix-up changes some of them, those that may be evident for some number of
+    changed characters (`_MixupPair.hopeful`: the others are taken by neither step of
+    `fix_codepage_mixup`), grouped by what they change."""
+    groups: dict[tuple[frozenset[str], frozenset[str]], list[_MixupPair]] = {}
     for opened, saved in MIXUP_PAIRS:
-        if chars <= _encodable(opened) and (changing := chars & _mixup_sources(opened, saved)):
+        if chars <= _encodable(opened) and (changing := chars & _mixup_sources(opened, saved)):  # (as the step)
             table = _mixup_table(opened, saved)
+            images = [table[ord(ch)] for ch in changing]
             plausible = frozenset(ch for ch in changing if _plausible_in_mixup(table[ord(ch)]))
-            image_cost = {ch: char_cost(table.get(ord(ch), ch)) for ch in chars}
-            out.append(_MixupPair(changing, plausible, table, image_cost))
-    return tuple(out)
+            pair = _MixupPair(
+                table=table,
+                image_cost={ch: char_cost(table.get(ord(ch), ch)) for ch in chars},
+                german=any(image in GERMAN_LETTERS for image in images),
+                symbols=all(_symbol_to_symbol(_Swap(ch, table[ord(ch)], "", "", 0)) for ch in changing),
+                dashes=all(image in WORD_DASHES for image in images),
+                quotes=all(
+                    char_cost(image) <= PLAUSIBLE_COST
+                    and (image.isalpha() or image in MIXUP_SYMBOL_TARGETS or image in QUOTATION_MARKS)
+                    for image in images
+                ),
+                guillemets=all(image in "»«" for image in images),
+            )
+            if pair.hopeful:  # (the others are never taken, whatever the counts)
+                groups.setdefault((changing, plausible), []).append(pair)
+    hopeful = [pair for pairs in groups.values() for pair in pairs]
+    made = [_MixupGroup(changing, plausible, tuple(pairs)) for (changing, plausible), pairs in groups.items()]
+    # the whole-text step asks a gain of MIXUP_WEAK_GAIN of two changes or more, but not of
+    # symbols that all become typographic ones (a group changing one character may change it once)
+    needs_gain = [len(group.changing) > 1 and not group.symbols for group in made]
+    return _MixupPairs(
+        tuple(group for group, gain in zip(made, needs_gain, strict=True) if gain),
+        tuple(group for group, gain in zip(made, needs_gain, strict=True) if not gain),
+        {
+            ch: (
+                min((pair.image_cost[ch] for pair in hopeful), default=0.0),
+                _cost_anywhere(ch),
+                _cost_after_letter(ch),
+            )
+            for ch in chars
+        },
+    )
 
 
 @lru_cache(maxsize=16384)
@@ -1377,13 +1694,17 @@ def _plausible_in_mixup(ch: str) -> bool:
     return ch in GERMAN_LETTERS or char_cost(ch) <= MIXUP_PLAUSIBLE_COST
 
 
-def _words_touched_floor(text: str, runs: list[re.Match[str]], changing: set[str]) -> int:
+def _words_touched_floor(text: str, changing: frozenset[str]) -> int:
     """How many different words (runs of letters, `_letters_around`) the runs holding
     a character of `changing` lie in, at least: 0 when none does; past
-    MIXUP_LEXICON_MAX_WORDS it stops counting."""
+    MIXUP_LEXICON_MAX_WORDS it stops counting (and stops looking)."""
+    # first, at C speed: pieces of text between ASCII non-letters that hold such a character
+    for pieces, _ in enumerate(_pieces_holding(changing).finditer(text), start=1):
+        if pieces > MIXUP_LEXICON_MAX_WORDS:
+            return pieces  # (two changed runs with an ASCII non-letter between them lie in different words)
     words = 0
     last_end = -1
-    for m in runs:
+    for m in _NON_ASCII_RUN.finditer(text):
         if changing.isdisjoint(m.group()):
             continue
         if last_end < 0 or not text[last_end : m.start()].isalpha():
@@ -1392,6 +1713,78 @@ def _words_touched_floor(text: str, runs: list[re.Match[str]], changing: set[str
                 return words
         last_end = m.end()
     return words
+
+
+@lru_cache(maxsize=1024)
+def _pieces_holding(chars: frozenset[str]) -> re.Pattern[str]:
+    """A piece of text between ASCII non-letters (letters and non-ASCII characters) from
+    one of `chars` on: its matches lie in different pieces, one for each piece holding
+    one of them (changed runs in different pieces lie in different words)."""
+    return re.compile(f"[{re.escape(''.join(sorted(chars)))}][A-Za-z\x80-\U0010ffff]*")
+
+
+# Of the penalties of `profile._add_cost`, a non-ASCII character draws these only right after a
+# letter (a symbol glued to a word, and wedged into one; a capital after a small letter; a letter
+# of another script after a Latin one): `_cost_after_letter`; the others (a mojibake lead before a
+# continuation or a space, a letter of another script before a Latin one) wherever it stands:
+# `_cost_anywhere`. Every penalty is drawn at a non-ASCII character or at the character right
+# after one (there counted for the one before it), so summed over the text's non-ASCII
+# characters these bound its cost from above.
+
+
+@lru_cache(maxsize=4096)
+def _cost_anywhere(ch: str) -> float:
+    """The most a non-ASCII `ch` adds to `cost` of a text wherever it stands, with what it
+    makes its next character add."""
+    added = char_cost(ch)
+    if ch in STRONG_LEAD_CHARS:  # (Ã and Â before a space are among them)
+        added += MOJIBAKE_PAIR_COST
+    if _is_foreign_letter(ch):
+        added += MIXED_SCRIPT_COST
+    return added
+
+
+@lru_cache(maxsize=4096)
+def _cost_after_letter(ch: str) -> float:
+    """The most a non-ASCII `ch` adds to `cost` besides `_cost_anywhere` right after a letter
+    (with what it makes its next character add)."""
+    added = 0.0
+    if not ch.isalpha():
+        if ch not in AFTER_WORD:
+            added += GLUED_SYMBOL_COST
+        if ch not in "\u00a0\u2009\u202f":
+            added += IN_WORD_PUNCTUATION_COST  # (drawn at the next character, if a letter)
+    if ch.isupper():
+        added += CASE_BREAK_COST
+    if _is_foreign_letter(ch):
+        added += MIXED_SCRIPT_COST
+    return added
+
+
+def _cost_ceiling(counts: dict[str, int]) -> float:
+    """An upper bound of `cost` of a text whose non-ASCII characters occur `counts` times
+    (each as if right after a letter), with a relative margin far above the rounding of
+    either sum."""
+    total = 0.0
+    for ch, count in counts.items():
+        total += count * (_cost_anywhere(ch) + _cost_after_letter(ch))
+    return total * (1.0 + 1e-6)
+
+
+# A non-ASCII character right after a letter (or after a character `re` counts as one with the
+# letters: \w but no digit or "_"; more than str.isalpha, which `cost` asks, and so safe here).
+_AFTER_LETTER = re.compile(r"[^\x00-\x7f](?<=[^\W\d_].)")
+
+
+def _cost_ceiling_by_neighbours(text: str, counts: dict[str, int]) -> float:
+    """`_cost_ceiling` with `_cost_after_letter` counted only where a character stands
+    right after a letter (one more scan of the text: tighter where symbols and capitals
+    stand after spaces, "5 €", "„Text“")."""
+    total = 0.0
+    for ch, count in counts.items():
+        total += count * _cost_anywhere(ch)
+    total += sum(map(_cost_after_letter, _AFTER_LETTER.findall(text)))
+    return total * (1.0 + 1e-6)
 
 
 @lru_cache(maxsize=4096)
@@ -1425,7 +1818,13 @@ def prefer_ftfy_where_better(
     more German or ours still shows a mojibake pair that ftfy's does not.
     """
     result: list[Change] = []
-    pending = sorted((c for c in edits if c.start < len(text)), key=lambda c: c.start)
+    pending = sorted((c for c in edits if c.start < len(text)), key=lambda c: c.start) if edits else edits
+    if not pending:  # (clean text: the lines `_lines_worth_a_look` gives are the suspect lines, in order)
+        for offset, end in suspect_lines(text) if lines is None else lines:
+            line = text[offset:end]
+            if _ftfy_sees_mojibake(line):  # (else `_with_ftfy` keeps our edits: none)
+                result.extend(_shifted(c, offset) for c in _with_ftfy(line, []))
+        return result
     first = 0  # pending[first:] start at or after the current line
     for offset, end, suspect in _lines_worth_a_look(text, pending, suspect_lines(text) if lines is None else lines):
         last = first
@@ -1439,16 +1838,17 @@ def prefer_ftfy_where_better(
     return result
 
 
-def suspect_lines(text: str) -> list[tuple[int, int]]:
+def suspect_lines(text: str, first: tuple[int, int] | None = None) -> list[tuple[int, int]]:
     """(start, end) of each line (as `_lines` cuts them) that holds a suspect (`find_suspect`;
     no match of it spans a line end, and it looks at the same neighbours in the text as in
-    the line), in order."""
+    the line), in order. `first`, if given, is `find_suspect(text)`."""
     lines = []
-    pos = 0
-    while (found := find_suspect(text, pos)) is not None:
+    found = first if first is not None else find_suspect(text)
+    while found is not None:
         line_start = text.rfind("\n", 0, found[0]) + 1
         pos = text.find("\n", found[0]) + 1 or len(text)
         lines.append((line_start, pos))
+        found = find_suspect(text, pos) if pos < len(text) else None  # (no suspect is empty)
     return lines
 
 
