@@ -137,7 +137,8 @@ def char_cost(ch: str) -> float:
 
 
 @lru_cache(maxsize=4096)
-def _is_foreign_letter(ch: str) -> bool:
+def is_foreign_letter(ch: str) -> bool:
+    """A letter of another script than Latin (Greek, Cyrillic, ...): glued to Latin ones, a sign of mojibake."""
     return ch.isalpha() and "LATIN" not in unicodedata.name(ch, "LATIN")
 
 
@@ -159,7 +160,8 @@ def cost(text: str) -> float:
 # A text this short is scored once and remembered: repair scores the same few
 # characters with their neighbours again and again.
 SHORT_TEXT = 12
-_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+# (a class of the characters themselves, not a negated one: `re` skips ahead to it in C)
+_NON_ASCII_RUN = re.compile(r"[\x80-\U0010ffff][\x80-\U0010ffff]*")
 
 
 @lru_cache(maxsize=65536)
@@ -188,7 +190,7 @@ def _add_cost(text: str, start: int, end: int, total: float) -> float:
             is_letter = ch.isalpha()
             if is_letter and pending_wedge:
                 total += pending_wedge
-            if is_letter and prev and prev >= "\x80" and _is_foreign_letter(prev):
+            if is_letter and prev and prev >= "\x80" and is_foreign_letter(prev):
                 total += MIXED_SCRIPT_COST
             if ch == " " and prev in "ÃÂ" and prev:
                 total += MOJIBAKE_PAIR_COST
@@ -203,7 +205,7 @@ def _add_cost(text: str, start: int, end: int, total: float) -> float:
             total += GLUED_SYMBOL_COST
         if prev_letter and ch.isupper() and prev.islower():
             total += CASE_BREAK_COST
-        if prev and prev < "\x80" and prev.isalpha() and _is_foreign_letter(ch):
+        if prev and prev < "\x80" and prev.isalpha() and is_foreign_letter(ch):
             total += MIXED_SCRIPT_COST
         prev = ch
         if ch.isalpha():

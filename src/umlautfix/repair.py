@@ -69,10 +69,10 @@ from .profile import (
     IN_WORD_PUNCTUATION_COST,
     MIXED_SCRIPT_COST,
     MOJIBAKE_PAIR_COST,
-    _is_foreign_letter,
     char_cost,
     cost,
     german_profile,
+    is_foreign_letter,
 )
 
 # A repair must lower the text's cost by at least this much (in nats).
@@ -1739,7 +1739,7 @@ def _cost_anywhere(ch: str) -> float:
     added = char_cost(ch)
     if ch in STRONG_LEAD_CHARS:  # (Ã and Â before a space are among them)
         added += MOJIBAKE_PAIR_COST
-    if _is_foreign_letter(ch):
+    if is_foreign_letter(ch):
         added += MIXED_SCRIPT_COST
     return added
 
@@ -1756,7 +1756,7 @@ def _cost_after_letter(ch: str) -> float:
             added += IN_WORD_PUNCTUATION_COST  # (drawn at the next character, if a letter)
     if ch.isupper():
         added += CASE_BREAK_COST
-    if _is_foreign_letter(ch):
+    if is_foreign_letter(ch):
         added += MIXED_SCRIPT_COST
     return added
 

@@ -116,7 +116,7 @@ class Validation:
 
 # --- UTF-8 read as a code page (also re-cased, also as HTML entities) ---------------------
 
-_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+ ?")
+_NON_ASCII_RUN = re.compile(r"[\x80-\U0010ffff][\x80-\U0010ffff]* ?")  # (a plain class first: re skips ahead in C)
 _PLAUSIBLE = re.compile("[\u00a0-\u017f\u2010-\u203a\u20ac\u2122\u2600-\u27bf\ufe0f\U0001f000-\U0001faff]")
 _ENTITY_RUN = re.compile(r"(?:&(?:[A-Za-z][A-Za-z0-9]{1,7}|#[0-9]{2,7}|#[xX][0-9a-fA-F]{2,6});){2,}")
 
