@@ -584,11 +584,11 @@ TEST_PROCESS = os.getpid()
 LOOK_IN_WORKER = pipeline_module._look_in_worker
 
 
-def _die(items: list[bytes | str], codec: str | None) -> list[object]:
+def _die(items: list[bytes], codec: str, merge: bool) -> list[object]:
     """A worker killed half-way (out of memory, a signal); the main process looks as ever."""
     if os.getpid() != TEST_PROCESS:
         os._exit(3)
-    return LOOK_IN_WORKER(items, codec)  # type: ignore[return-value]
+    return LOOK_IN_WORKER(items, codec, merge)  # type: ignore[return-value]
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="worker processes are forked on Linux only")

@@ -96,10 +96,12 @@ SAMPLE_SLOTS = 64  # ... and otherwise the head plus this many later excerpts
 SAMPLE_PIECE_CHARS = 1 << 11
 # Past this many bytes, a stream is looked at (first look and repair()) by worker processes
 # too (StreamConfig.workers), in jobs of PARALLEL_JOB_BYTES, with at most
-# PARALLEL_JOBS_PER_WORKER jobs per worker in flight: memory stays bounded.
+# PARALLEL_JOBS_PER_WORKER jobs per worker in flight (and PARALLEL_JOBS_AHEAD more done here
+# while waiting for them): memory stays bounded.
 PARALLEL_AFTER_BYTES = 1 << 22
 PARALLEL_JOB_BYTES = 1 << 19
 PARALLEL_JOBS_PER_WORKER = 3
+PARALLEL_JOBS_AHEAD = 3  # jobs this process does itself ahead of the oldest one a worker has
 DIFF_CONTEXT = 3
 DIFF_MAX_HUNK_LINES = 2_000  # a longer run of changed lines is split into several hunks
 
@@ -670,21 +672,22 @@ def _worker_count(config: StreamConfig) -> int:
 
 
 def _looked_in_parallel(
-    decoder: _ByteLineDecoder, chunks: Iterable[bytes], workers: int, *, skip_clean: bool = False
+    decoder: _ByteLineDecoder, chunks: Iterable[bytes], workers: int, *, merge: bool, skip_clean: bool = False
 ) -> Iterator[tuple[_Block | bytes, Looked | None]]:
     """The stream's blocks in order, each with what the first look and repair() found in it
-    (`Looked`), as worked out by `workers` processes, this one included, once the stream is long
-    (PARALLEL_AFTER_BYTES); None where the caller works it out itself (the head of the stream, a
-    line that does not fit the codec, a job whose worker died). With `skip_clean`, a block of
-    whole lines of valid UTF-8 in which a worker found nothing comes as its bytes, not decoded
-    here: it is its own output.
+    (`Looked`; with `merge`, only the lines repair() changed or reported on), as worked out by
+    `workers` processes, this one included, once the stream is long (PARALLEL_AFTER_BYTES); None
+    where the caller works it out itself (the head of the stream, a line that does not fit the
+    codec, a job whose worker died). With `skip_clean`, a block of whole lines of valid UTF-8 in
+    which a worker found nothing to change comes as its bytes, not decoded here: it is its own
+    output.
 
     The others are forked from this process, so they start at once with its modules and caches.
-    Jobs of input bytes go to them in order; they decode and look, and their results come back in
-    order. Rather than wait for the oldest job, this process takes back the newest that no worker
-    has started and does it itself: on a machine whose other cores are busy it does most of the
-    work, and loses little to the hand-over. At most PARALLEL_JOBS_PER_WORKER jobs per worker are
-    in flight, so the memory stays bounded however long the stream."""
+    Jobs of input bytes go to them in order (at most PARALLEL_JOBS_PER_WORKER each at a time);
+    they decode and look, and their results come back in order. While the oldest job is not
+    back, this process does the next ones itself (up to PARALLEL_JOBS_AHEAD): on a machine whose
+    other cores are busy it does most of the work, and loses little to the hand-over. The jobs in
+    flight are bounded, so the memory is, however long the stream."""
     pieces = decoder.line_blocks(chunks)
     seen = 0
     for data in pieces:
@@ -701,21 +704,29 @@ def _looked_in_parallel(
         for data in pieces:
             yield from ((block, None) for block in decoder.decode(data))
         return
-    jobs = _jobs(pieces, decoder.codec)
+    jobs = _jobs(pieces, decoder.codec, merge)
     pending: deque[_Job] = deque()
+    more = True
     try:
         while True:
-            while len(pending) < others * PARALLEL_JOBS_PER_WORKER and (job := next(jobs, None)) is not None:
-                job.hand_to(pool)
-                pending.append(job)
+            while more and sum(job.at_a_worker() for job in pending) < others * PARALLEL_JOBS_PER_WORKER:
+                job = next(jobs, None)
+                if job is None:
+                    more = False
+                else:
+                    job.hand_to(pool)
+                    pending.append(job)
             if not pending:
                 return
             oldest = pending[0]
-            if not oldest.done():
-                spare = next((job for job in reversed(pending) if job.take_back()), None)
-                if spare is not None:
-                    spare.do_here()
-                    continue
+            if more and not oldest.done() and len(pending) < others * PARALLEL_JOBS_PER_WORKER + PARALLEL_JOBS_AHEAD:
+                job = next(jobs, None)
+                if job is None:
+                    more = False
+                else:
+                    job.do_here()
+                    pending.append(job)
+                continue
             pending.popleft()
             for data, looked in zip(oldest.pieces, oldest.results(), strict=True):
                 yield from _decoded_with(decoder, data, looked, skip_clean)
@@ -748,9 +759,10 @@ def _start_workers(count: int) -> ProcessPoolExecutor:
 class _Job:
     """Blocks of input lines looked at together, by a worker process or by this one."""
 
-    def __init__(self, pieces: list[bytes], codec: str) -> None:
+    def __init__(self, pieces: list[bytes], codec: str, merge: bool) -> None:
         self.pieces = pieces
         self.codec = codec
+        self.merge = merge
         self.future: Future[list[Looked | None]] | None = None
         self.looked: Sequence[Looked | None] | None = None  # when done here (None per block: by the caller)
 
@@ -758,19 +770,18 @@ class _Job:
         from concurrent.futures.process import BrokenProcessPool
 
         try:
-            self.future = pool.submit(_look_in_worker, self.pieces, self.codec)
+            self.future = pool.submit(_look_in_worker, self.pieces, self.codec, self.merge)
         except BrokenProcessPool:  # the workers died: the caller looks itself
             self.looked = [None] * len(self.pieces)
+
+    def at_a_worker(self) -> bool:
+        return self.future is not None and not self.future.done()
 
     def done(self) -> bool:
         return self.looked is not None or self.future is None or self.future.done()
 
-    def take_back(self) -> bool:
-        """Whether the job was taken back from the pool (no worker had started it)."""
-        return self.looked is None and self.future is not None and self.future.cancel()
-
     def do_here(self) -> None:
-        self.looked = _look_in_worker(self.pieces, self.codec)
+        self.looked = _look_in_worker(self.pieces, self.codec, self.merge)
 
     def results(self) -> Sequence[Looked | None]:
         from concurrent.futures.process import BrokenProcessPool
@@ -784,24 +795,25 @@ class _Job:
             return [None] * len(self.pieces)
 
 
-def _jobs(pieces: Iterator[bytes], codec: str) -> Iterator[_Job]:
-    """Blocks of input lines in jobs of PARALLEL_JOB_BYTES bytes or more (the last may have fewer)."""
+def _jobs(pieces: Iterator[bytes], codec: str, merge: bool) -> Iterator[_Job]:
+    """Blocks of input lines in jobs of PARALLEL_JOB_BYTES or more (the last may have fewer)."""
     job: list[bytes] = []
     size = 0
     for data in pieces:
         job.append(data)
         size += len(data)
         if size >= PARALLEL_JOB_BYTES:
-            yield _Job(job, codec)
+            yield _Job(job, codec, merge)
             job, size = [], 0
     if job:
-        yield _Job(job, codec)
+        yield _Job(job, codec, merge)
 
 
-def _look_in_worker(pieces: list[bytes], codec: str) -> list[Looked | None]:
+def _look_in_worker(pieces: list[bytes], codec: str, merge: bool) -> list[Looked | None]:
     """A worker's job: for each block of input lines, the lines the first look points at and what
-    repair() made of them, as `_Repairer.segments` would find them (None: the block does not
-    decode as `codec` as a whole; the main process reads it line by line)."""
+    repair() made of them, as `_Repairer.segments` would find them; with `merge`, only those it
+    changed or reported on (None: the block does not decode as `codec` as a whole; the main
+    process reads it line by line)."""
     results: list[Looked | None] = []
     for data in pieces:
         try:
@@ -810,7 +822,8 @@ def _look_in_worker(pieces: list[bytes], codec: str) -> list[Looked | None]:
             results.append(None)
             continue
         found = _first_suspect(text, data)
-        results.append([] if found is None else list(_looked_lines(text, found)))
+        looked = [] if found is None else _looked_lines(text, found)
+        results.append([line for line in looked if line[2] is not None] if merge else list(looked))
     return results
 
 
@@ -1021,7 +1034,7 @@ def fix_stream(
     if workers > 1 and isinstance(decoder, _ByteLineDecoder):
         # clean UTF-8 that a worker looked at goes out as it came, undecoded here, when nobody watches
         skip_clean = decoder.codec == "utf-8" and passthrough and not observers and not sample_cut
-        looked_blocks = _looked_in_parallel(decoder, chunks, workers, skip_clean=skip_clean)
+        looked_blocks = _looked_in_parallel(decoder, chunks, workers, merge=not sample_cut, skip_clean=skip_clean)
     else:
         looked_blocks = ((b, None) for b in decoder.blocks(chunks))
     try:
