@@ -496,6 +496,34 @@ def test_a_long_file_comes_out_the_same_with_worker_processes_or_without(tmp_pat
     assert alone.stderr.count(b"\n") > 1_000  # ... and explained
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="worker processes are forked on Linux only")
+def test_worker_processes_go_when_the_main_process_is_killed(tmp_path: Path) -> None:
+    path = tmp_path / "long.txt"
+    path.write_bytes((ROOT / "fixtures" / "text" / "de" / "news.txt").read_bytes() * 400)  # ~10 MB
+    proc = subprocess.Popen([*UMLAUTFIX, "-j", "2", str(path)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        assert proc.stdout is not None
+        read = 0
+        while read < 6_000_000:  # past the first 4 MiB, where the workers start; then the output waits
+            read += len(proc.stdout.read(1 << 16))
+        workers = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+        assert workers, "no worker process started"
+    finally:
+        proc.kill()
+        proc.wait()
+    deadline = time.monotonic() + 10
+    while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_running(pid) for pid in workers)
+
+
+def _running(pid: str) -> bool:
+    try:
+        return "zombie" not in Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+
+
 def test_version_and_help() -> None:
     assert run("--version").stdout == b"umlautfix 0.1.0\n"
     help_text = run("--help").stdout.decode()

@@ -516,7 +516,10 @@ class _CountingPool(ProcessPoolExecutor):
 
 def _counting_pool(count: int) -> _CountingPool:
     return _CountingPool(
-        count, mp_context=multiprocessing.get_context("fork"), initializer=pipeline_module._quiet_worker
+        count,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=pipeline_module._start_worker,
+        initargs=(os.getpid(),),
     )
 
 

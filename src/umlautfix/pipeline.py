@@ -753,7 +753,8 @@ def _start_workers(count: int) -> ProcessPoolExecutor:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    return ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"), initializer=_quiet_worker)
+    fork = multiprocessing.get_context("fork")
+    return ProcessPoolExecutor(count, mp_context=fork, initializer=_start_worker, initargs=(os.getpid(),))
 
 
 class _Job:
@@ -827,9 +828,17 @@ def _look_in_worker(pieces: list[bytes], codec: str, merge: bool) -> list[Looked
     return results
 
 
-def _quiet_worker() -> None:
-    """Ctrl-C reaches the whole process group: the main process alone stops (and stops the workers)."""
+def _start_worker(parent: int) -> None:
+    """A worker ignores Ctrl-C, which reaches the whole process group: the main process alone
+    stops, and stops the workers. If the main process is killed outright, the worker goes too:
+    the kernel sends it SIGKILL (Linux's PR_SET_PDEATHSIG), as it could wait for jobs forever."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != parent:  # (killed before the line above)
+        os._exit(1)
 
 
 class _Output:
