@@ -706,10 +706,12 @@ def _looked_in_parallel(
         return
     jobs = _jobs(pieces, decoder.codec, merge)
     pending: deque[_Job] = deque()
+    at_workers = others * PARALLEL_JOBS_PER_WORKER
+    most = at_workers + PARALLEL_JOBS_AHEAD  # jobs held at once: in flight, done here ahead, or given up on
     more = True
     try:
         while True:
-            while more and sum(job.at_a_worker() for job in pending) < others * PARALLEL_JOBS_PER_WORKER:
+            while more and len(pending) < most and sum(job.at_a_worker() for job in pending) < at_workers:
                 job = next(jobs, None)
                 if job is None:
                     more = False
@@ -719,7 +721,7 @@ def _looked_in_parallel(
             if not pending:
                 return
             oldest = pending[0]
-            if more and not oldest.done() and len(pending) < others * PARALLEL_JOBS_PER_WORKER + PARALLEL_JOBS_AHEAD:
+            if more and not oldest.done() and len(pending) < most:
                 job = next(jobs, None)
                 if job is None:
                     more = False
