@@ -33,7 +33,7 @@ for the CLI on a large clean file >= 0.6x), by wall and by CPU time. The CLI's
 output is also checked: its repaired lines are counted against the generated
 mojibake lines.
 
-    python benchmarks/cli_bench.py                   # 1024 MiB; about 20 s (53 MiB/s with 2 cores, 2026-11-25)
+    python benchmarks/cli_bench.py                   # 1024 MiB; 16 s on 2 cores (2026-11-25), peak RSS 66 MiB
     python benchmarks/cli_bench.py --size-mb 32      # a quick look
     python benchmarks/cli_bench.py --size-mb 32 --mojibake-every 0   # all clean: issue #8's CLI target
 """
