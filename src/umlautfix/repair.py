@@ -443,16 +443,11 @@ def recased_letters() -> str:
 # around its run in the mojibake, or the line, were all caps. Only one with no small ASCII
 # letter on either side is looked at further (`_case_at_stake`): German has few ("FüR", "à").
 # (the astral ones as one range around them: a class with astral characters one by one is
-# searched item by item, a hundred times slower). Built when first needed: listing the letters
-# and compiling the class is about a tenth of the command line's start-up.
-@lru_cache(maxsize=1)
-def _recase_candidate() -> re.Pattern[str]:
-    return re.compile(
-        f"[{re.escape(''.join(ch for ch in recased_letters() if ch < chr(0x10000)))}\U00010400-\U0001e9ff]"
-        "(?<![a-z].)(?![a-z])"
-    )
-
-
+# searched item by item, a hundred times slower)
+_RECASE_CANDIDATE = re.compile(
+    f"[{re.escape(''.join(ch for ch in recased_letters() if ch < chr(0x10000)))}\U00010400-\U0001e9ff]"
+    "(?<![a-z].)(?![a-z])"
+)
 _SMALL_ASCII = re.compile("[a-z]")
 WORD_WINDOW = 40  # characters `_case_context` looks at each way for the word around a run
 # Characters each way that `_case_context` surely sees of the run's line: it looks 200
@@ -554,13 +549,12 @@ def _word_case_possible(data: bytes, run: bytes, at_stake: str) -> bool:
 
 def _case_at_stake(decoded: str) -> bool:
     """Whether the step might turn a decoded small letter into a capital: a letter of
-    `_recase_candidate()` whose run (decoded runs are the mojibake's runs, their ASCII
+    `_RECASE_CANDIDATE` whose run (decoded runs are the mojibake's runs, their ASCII
     neighbours the same) reaches no small ASCII letter through the ASCII of its word
     (that letter would make the word and the line not all caps), unless the run is a
     word of its own (then only the line counts) with a small ASCII letter near it."""
     pos = 0  # (each run is looked at once, from its first hit: a long run is no quadratic walk)
-    candidate = _recase_candidate()
-    while (hit := candidate.search(decoded, pos)) is not None:
+    while (hit := _RECASE_CANDIDATE.search(decoded, pos)) is not None:
         start, end = hit.start(), hit.end()
         while start > pos and decoded[start - 1] >= "\x80":
             start -= 1
