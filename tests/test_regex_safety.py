@@ -27,6 +27,7 @@ at 64 KB takes seconds, a linear one a millisecond).
 
 from __future__ import annotations
 
+import ast
 import importlib
 import os
 import pkgutil
@@ -34,6 +35,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
+from pathlib import Path
 
 import pytest
 from invariants import TooSlow, cpu_limit
@@ -77,7 +79,7 @@ def timed(function: Callable[[], object], bound: float) -> float | None:
 
 
 @cache
-def all_patterns() -> dict[str, re.Pattern[str] | re.Pattern[bytes]]:
+def module_patterns() -> dict[str, re.Pattern[str] | re.Pattern[bytes]]:
     """Every compiled pattern at module level in the package, by 'module.NAME'
     (a pattern imported by another module is checked once, under its first name)."""
     found: dict[str, re.Pattern[str] | re.Pattern[bytes]] = {}
@@ -91,9 +93,40 @@ def all_patterns() -> dict[str, re.Pattern[str] | re.Pattern[bytes]]:
     return found
 
 
+# Patterns a function builds for its argument, with a representative argument each (the
+# discovery above sees only module-level ones; test_built_patterns_are_all_here keeps this
+# list complete): the code pages' disputed bytes of a German text, the characters a mix-up changes.
+def built_patterns() -> dict[str, re.Pattern[str] | re.Pattern[bytes]]:
+    repair = importlib.import_module("umlautfix.repair")
+    detect = importlib.import_module("umlautfix.detect")
+    reading = detect._Reading(("sloppy-windows-1252", "latin-1", "cp850"), "", 0.0, 0)
+    disputed = detect._disputed_bytes([reading], frozenset(range(0x80, 0x100)))
+    assert disputed is not None
+    return {
+        "detect._disputed_bytes(cp1252, latin-1, cp850)": disputed,
+        "repair._pieces_holding(äöüßé€„“)": repair._pieces_holding(frozenset("äöüßé€„“")),
+    }
+
+
+def all_patterns() -> dict[str, re.Pattern[str] | re.Pattern[bytes]]:
+    return {**module_patterns(), **built_patterns()}
+
+
+def test_built_patterns_are_all_here() -> None:
+    """Every function of the package that compiles a pattern is in `built_patterns`."""
+    builders = set()
+    for path in sorted(Path(umlautfix.__file__).parent.glob("*.py")):
+        for function in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef) and any(
+                isinstance(node, ast.Call) and ast.unparse(node.func) == "re.compile" for node in ast.walk(function)
+            ):
+                builders.add(f"{path.stem}.{function.name}")
+    assert builders == {name.split("(")[0] for name in built_patterns()}
+
+
 def test_patterns_are_found() -> None:
     """The discovery works: the package has patterns in each stage."""
-    modules = {name.split(".")[0] for name in all_patterns()}
+    modules = {name.split(".")[0] for name in module_patterns()}
     assert {"detect", "repair", "validate"} <= modules
 
 
