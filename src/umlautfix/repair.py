@@ -1421,7 +1421,7 @@ def _mixup_cannot_fire(text: str, counts: dict[str, int] | None = None) -> bool:
     if counts is None:
         counts = _non_ascii_counts(text)
     pairs = _pairs_changing(frozenset(counts))
-    facts = _MixupFacts(text, counts, pairs.weights)
+    facts = _MixupFacts(text, counts, pairs.cheapest)
     # the groups that change several characters, none of their pairs symbols only: each of their
     # pairs is ruled out by `_pair_may_fire`'s first tests where no reversal saves enough and
     # the lexicon step has too many words to confirm (one look at the counts for all of them)
@@ -1470,12 +1470,12 @@ def _pair_may_fire(facts: _MixupFacts, group: _MixupGroup, pair: _MixupPair, swa
 class _MixupFacts:
     """What `_mixup_cannot_fire` asks of one text, each worked out once and only when asked."""
 
-    __slots__ = ("_ceilings", "_cost", "_lone", "_no_gain", "_words", "counts", "text", "weights")
+    __slots__ = ("_ceilings", "_cost", "_lone", "_no_gain", "_words", "cheapest", "counts", "text")
 
-    def __init__(self, text: str, counts: dict[str, int], weights: dict[str, tuple[float, float, float]]) -> None:
+    def __init__(self, text: str, counts: dict[str, int], cheapest: dict[str, float]) -> None:
         self.text = text
         self.counts = counts
-        self.weights = weights  # `_MixupPairs.weights`
+        self.cheapest = cheapest  # `_MixupPairs.cheapest`
         self._cost = -1.0
         self._ceilings: list[float] = []  # `_cost_ceiling`, then `_cost_ceiling_by_neighbours`, as asked
         self._no_gain: bool | None = None
@@ -1509,15 +1509,9 @@ class _MixupFacts:
         image under any of them) and a ceiling of the text's cost. False where that is
         not enough to tell."""
         if self._no_gain is None:
-            floor = anywhere = after_letter = 0.0
-            weights = self.weights
-            for ch, count in self.counts.items():  # (the first ceiling in the same pass)
-                cheapest, here, after = weights[ch]
-                floor += count * cheapest
-                anywhere += count * here
-                after_letter += count * after
-            if not self._ceilings:
-                self._ceilings.append((anywhere + after_letter) * (1.0 + 1e-6))  # `_cost_ceiling`
+            floor = 0.0
+            for ch, count in self.counts.items():
+                floor += count * self.cheapest[ch]
             self._no_gain = self._below_a_ceiling(floor, 1.0 - MIXUP_WEAK_GAIN)
         return self._no_gain
 
@@ -1613,9 +1607,7 @@ class _MixupPairs:
 
     for_gain: tuple[_MixupGroup, ...]  # those that change several characters, not symbols only
     others: tuple[_MixupGroup, ...]
-    # for each character: its least `image_cost` under a pair that may be evident, `_cost_anywhere`
-    # and `_cost_after_letter`
-    weights: dict[str, tuple[float, float, float]]
+    cheapest: dict[str, float]  # each character's least `image_cost` under a pair that may be evident
 
     def __bool__(self) -> bool:
         return bool(self.for_gain or self.others)
@@ -1656,14 +1648,7 @@ def _pairs_changing(chars: frozenset[str]) -> _MixupPairs:
     return _MixupPairs(
         tuple(group for group, gain in zip(made, needs_gain, strict=True) if gain),
         tuple(group for group, gain in zip(made, needs_gain, strict=True) if not gain),
-        {
-            ch: (
-                min((pair.image_cost[ch] for pair in hopeful), default=0.0),
-                _cost_anywhere(ch),
-                _cost_after_letter(ch),
-            )
-            for ch in chars
-        },
+        {ch: min((pair.image_cost[ch] for pair in hopeful), default=0.0) for ch in chars},
     )
 
 
