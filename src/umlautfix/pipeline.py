@@ -105,8 +105,6 @@ PARALLEL_JOBS_AHEAD = 3  # jobs this process does itself ahead of the oldest one
 DIFF_CONTEXT = 3
 DIFF_MAX_HUNK_LINES = 2_000  # a longer run of changed lines is split into several hunks
 
-# Pure ASCII without '?' and '&' is never suspect: the fast path for ASCII blocks.
-_ASCII_SUSPECT_BYTES = (b"?", b"&")
 # A multi-byte UTF-8 sequence: in a file read as an 8-bit code page, a line holding one
 # and decoding as UTF-8 as a whole is UTF-8 (German 8-bit text almost never forms one).
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
@@ -531,7 +529,7 @@ class _Repairer:
         look points at) goes out whole, as its input bytes, and its lines are not counted."""
         text = block.text
         if looked is None:
-            found = _first_suspect(text, block.raw)
+            found = repair_stage.find_suspect(text)
             if found is None:
                 yield Segment(block.line, block.column, text, text, block.raw)
                 return
@@ -630,27 +628,13 @@ class _RawCursor:
 Looked = list[tuple[int, int, Repair | None]]
 
 
-def _looked_lines(text: str, found: tuple[int, int] | None) -> Iterator[tuple[int, int, Repair | None]]:
-    """The lines of `text` the first look points at, each with what repair() made of it. The first
-    look runs once over the text (`found`: its first find): it goes on after each line."""
-    pos = 0  # the first look goes on from here
-    while found is not None:
-        last = max(found[1] - 1, pos)  # a match may start at the '\n' before its line
-        start = max(text.rfind("\n", 0, last) + 1, pos)
-        pos = text.find("\n", last) + 1 or len(text)
-        line = text[start:pos]
+def _looked_lines(text: str, found: tuple[int, int]) -> Iterator[tuple[int, int, Repair | None]]:
+    """The lines of `text` the first look points at (`found`: its first find), each with what
+    repair() made of it."""
+    for start, end in repair_stage.suspect_lines(text, found):
+        line = text[start:end]
         fixed = repair(line)
-        yield start, pos, (fixed if fixed.changes or fixed.unresolved or fixed.text != line else None)
-        found = repair_stage.find_suspect(text, pos - 1) if pos < len(text) else None
-
-
-def _first_suspect(text: str, raw: bytes | None) -> tuple[int, int] | None:
-    """Where the first look first finds something in a block's text (None: repair would return it
-    unchanged). Pure ASCII without '?' and '&' is skipped on its bytes: every suspect starts at one
-    of those or at a non-ASCII character (repair.find_suspect's promise)."""
-    if raw is not None and raw.isascii() and not any(mark in raw for mark in _ASCII_SUSPECT_BYTES):
-        return None
-    return repair_stage.find_suspect(text)
+        yield start, end, (fixed if fixed.changes or fixed.unresolved or fixed.text != line else None)
 
 
 # ---------------------------------------------------------------------------- worker processes
@@ -824,7 +808,7 @@ def _look_in_worker(pieces: list[bytes], codec: str, merge: bool) -> list[Looked
         except UnicodeDecodeError:
             results.append(None)
             continue
-        found = _first_suspect(text, data)
+        found = repair_stage.find_suspect(text)
         looked = [] if found is None else _looked_lines(text, found)
         results.append([line for line in looked if line[2] is not None] if merge else list(looked))
     return results
